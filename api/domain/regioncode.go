@@ -25,9 +25,12 @@ func ParseRegionCode(s string) (RegionCode, error) {
 	return RegionCode(s), nil
 }
 
-// Level: codes ending 0000 are provinces, 00 cities, the rest counties.
+// Level: codes ending 0000 are provinces, 00 cities, the rest counties;
+// "" for a malformed code (the zero value must not panic).
 func (c RegionCode) Level() RegionLevel {
 	switch {
+	case len(c) != 6:
+		return ""
 	case c[2:] == "0000":
 		return LevelProvince
 	case c[4:] == "00":
@@ -36,12 +39,17 @@ func (c RegionCode) Level() RegionLevel {
 	return LevelCounty
 }
 
-// Province returns the 2-digit province prefix.
-func (c RegionCode) Province() string { return string(c[:2]) }
+// Province returns the 2-digit province prefix ("" for a malformed code).
+func (c RegionCode) Province() string {
+	if len(c) != 6 {
+		return ""
+	}
+	return string(c[:2])
+}
 
-// City returns the 4-digit city prefix ("" for a province).
+// City returns the 4-digit city prefix ("" for a province or malformed code).
 func (c RegionCode) City() string {
-	if c.Level() == LevelProvince {
+	if l := c.Level(); l == LevelProvince || l == "" {
 		return ""
 	}
 	return string(c[:4])
@@ -58,8 +66,12 @@ func (c RegionCode) Parent() RegionCode {
 	return ""
 }
 
-// Contains reports whether o lies in c's subtree (c itself included).
+// Contains reports whether o lies in c's subtree (c itself included). It
+// is false when either code is malformed: scope checks must fail closed.
 func (c RegionCode) Contains(o RegionCode) bool {
+	if len(c) != 6 || len(o) != 6 {
+		return false
+	}
 	switch c.Level() {
 	case LevelProvince:
 		return c[:2] == o[:2]
