@@ -129,7 +129,9 @@ type reader struct {
 	errs []error
 }
 
-func (r *reader) fail(format string, args ...any) { r.errs = append(r.errs, fmt.Errorf(format, args...)) }
+func (r *reader) fail(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf(format, args...))
+}
 
 func (r *reader) str(name, def string) string {
 	if v, ok := r.env(name); ok && strings.TrimSpace(v) != "" {

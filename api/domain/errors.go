@@ -23,9 +23,9 @@ const (
 
 // FieldError names one offending input field and the rule it broke.
 type FieldError struct {
-	Field   string `json:"field"`
-	Rule    string `json:"rule"`
-	Message string `json:"message"` // Chinese, for the user
+	Field   string `json:"field" validate:"required"`
+	Rule    string `json:"rule" validate:"required"`
+	Message string `json:"message" validate:"required"` // Chinese, for the user
 }
 
 // Error is the one error type that crosses package boundaries. Message is

@@ -24,28 +24,28 @@ const (
 // users. The full ID number never leaves storage in this type: lists carry
 // the masked form only.
 type Officer struct {
-	ID             int64      `json:"id"`
-	Code           string     `json:"code" example:"3701000001"`
-	Name           string     `json:"name" example:"张三"`
-	IDNumberMasked string     `json:"id_number_masked" example:"370102********123X"`
-	Sex            Sex        `json:"sex" enums:"M,F"`
-	BirthDate      Date       `json:"birth_date" swaggertype:"string" format:"date" example:"1980-01-02"`
-	UnitID         int64      `json:"unit_id"`
-	UnitName       string     `json:"unit_name" example:"济南市市场监督管理局"`
-	RegionCode     RegionCode `json:"region_code" example:"370100"`
-	Area           string     `json:"area" example:"济南市"`
-	Category       string     `json:"category" example:"市场监管"`
+	ID             int64      `json:"id" validate:"required"`
+	Code           string     `json:"code" validate:"required" example:"3701000001"`
+	Name           string     `json:"name" validate:"required" example:"张三"`
+	IDNumberMasked string     `json:"id_number_masked" validate:"required" example:"370102********123X"`
+	Sex            Sex        `json:"sex" validate:"required" enums:"M,F"`
+	BirthDate      Date       `json:"birth_date" validate:"required" swaggertype:"string" format:"date" example:"1980-01-02"`
+	UnitID         int64      `json:"unit_id" validate:"required"`
+	UnitName       string     `json:"unit_name" validate:"required" example:"济南市市场监督管理局"`
+	RegionCode     RegionCode `json:"region_code" validate:"required" example:"370100"`
+	Area           string     `json:"area" validate:"required" example:"济南市"`
+	Category       string     `json:"category" validate:"required" example:"市场监管"`
 	Education      string     `json:"education,omitempty"`
 	Post           string     `json:"post,omitempty"`
-	Staffing       Staffing   `json:"staffing" enums:"established,contract,dispatched,seconded,temporary"`
-	HasPhoto       bool       `json:"has_photo"`
+	Staffing       Staffing   `json:"staffing" validate:"required" enums:"established,contract,dispatched,seconded,temporary"`
+	HasPhoto       bool       `json:"has_photo" validate:"required"`
 	// The officer's current certificate, denormalised for the list.
-	CertType        *CertType `json:"cert_type" enums:"law_enforcement,supervision" extensions:"x-nullable"`
-	CertNo          *string   `json:"cert_no" example:"370100ZF000123" extensions:"x-nullable"`
-	CertState       CertState `json:"cert_state" enums:"none,pending,active,suspended,revoked,cancelled,void"`
-	LastInspectedOn *Date     `json:"last_inspected_on" swaggertype:"string" format:"date" example:"2010-06-30" extensions:"x-nullable"`
-	NextDueOn       *Date     `json:"next_due_on" swaggertype:"string" format:"date" example:"2012-06-30" extensions:"x-nullable"`
-	DueState        DueState  `json:"due_state" enums:"none,ok,due_soon,overdue"`
+	CertType        *CertType `json:"cert_type" validate:"required" enums:"law_enforcement,supervision" extensions:"x-nullable"`
+	CertNo          *string   `json:"cert_no" validate:"required" example:"370100ZF000123" extensions:"x-nullable"`
+	CertState       CertState `json:"cert_state" validate:"required" enums:"none,pending,active,suspended,revoked,cancelled,void"`
+	LastInspectedOn *Date     `json:"last_inspected_on" validate:"required" swaggertype:"string" format:"date" example:"2010-06-30" extensions:"x-nullable"`
+	NextDueOn       *Date     `json:"next_due_on" validate:"required" swaggertype:"string" format:"date" example:"2012-06-30" extensions:"x-nullable"`
+	DueState        DueState  `json:"due_state" validate:"required" enums:"none,ok,due_soon,overdue"`
 }
 
 // OfficerFilter selects officers for a list. Zero values mean "any".

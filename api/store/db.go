@@ -1,0 +1,112 @@
+// Package store keeps LECMS's records in PostgreSQL (production) or the
+// embedded, cgo-free SQLite (the zero-setup default) through GORM. The same
+// code and the same tests run on both.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ncruces/go-sqlite3/gormlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Options says which database to open and how to size its pool.
+type Options struct {
+	DatabaseURL  string // postgres://…; empty opens SQLitePath
+	SQLitePath   string
+	MaxOpenConns int
+	MaxIdleConns int
+	Logger       *slog.Logger
+}
+
+// DB is an open database with its dialect.
+type DB struct {
+	gorm    *gorm.DB
+	sql     *sql.DB
+	dialect Dialect
+}
+
+// Open connects and checks the connection; it does not migrate.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // single statements need no wrapping transaction
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	var (
+		g   *gorm.DB
+		d   Dialect
+		err error
+	)
+	if o.DatabaseURL != "" {
+		d = Postgres
+		g, err = gorm.Open(postgres.Open(o.DatabaseURL), cfg)
+	} else {
+		d = SQLite
+		if err = os.MkdirAll(filepath.Dir(o.SQLitePath), 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		// WAL lets readers run beside the writer; busy_timeout queues writers
+		// instead of failing; immediate transactions avoid upgrade deadlocks.
+		dsn := "file:" + o.SQLitePath + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(15000)" +
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		g, err = gorm.Open(gormlite.Open(dsn), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", d, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	if o.MaxOpenConns > 0 {
+		sqlDB.SetMaxOpenConns(o.MaxOpenConns)
+	}
+	sqlDB.SetMaxIdleConns(o.MaxIdleConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s: %w", d, err)
+	}
+	return &DB{gorm: g, sql: sqlDB, dialect: d}, nil
+}
+
+// Dialect reports the database kind.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks the database answers, for readiness probes.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// Close releases the pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// SQL exposes the pool for tools (pgbench comparisons, COPY).
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Stats reports pool statistics for metrics.
+func (db *DB) Stats() sql.DBStats { return db.sql.Stats() }
+
+func (db *DB) ctx(ctx context.Context) *gorm.DB { return db.gorm.WithContext(ctx) }
+
+// isNotFound reports GORM's not-found error.
+func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
