@@ -11,14 +11,16 @@ type Units struct{ db *DB }
 
 func NewUnits(db *DB) *Units { return &Units{db: db} }
 
+// unitWithRegion is a list row (named field: see officerWithUnit).
 type unitWithRegion struct {
-	unitRow
+	Row        unitRow `gorm:"embedded"`
 	RegionName string
 }
 
-func (u unitWithRegion) domain() domain.Unit {
+func (w unitWithRegion) domain() domain.Unit {
+	u := w.Row
 	return domain.Unit{ID: u.ID, Code: u.Code, Name: u.Name, RegionCode: domain.RegionCode(u.RegionCode),
-		RegionName: u.RegionName, Level: domain.RegionLevel(u.Level), CreditCode: u.CreditCode,
+		RegionName: w.RegionName, Level: domain.RegionLevel(u.Level), CreditCode: u.CreditCode,
 		Contact: u.Contact, Phone: u.Phone, Dissolved: u.Dissolved}
 }
 
@@ -46,7 +48,7 @@ func (s *Units) List(ctx context.Context, f domain.UnitFilter) (domain.Page[doma
 	page := domain.Page[domain.Unit]{Items: make([]domain.Unit, 0, len(rows))}
 	for i, r := range rows {
 		if i == f.Page.Limit {
-			page.NextCursor = idCursor{ID: rows[i-1].ID}.encode()
+			page.NextCursor = idCursor{ID: rows[i-1].Row.ID}.encode()
 			break
 		}
 		page.Items = append(page.Items, r.domain())
