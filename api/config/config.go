@@ -40,6 +40,7 @@ type Config struct {
 	DataCipher     string
 	DemoKey        bool // DataKey is the public development key
 	Demo           bool // seed demo data on first start of an empty database
+	InsecureCookie bool // refresh cookie without Secure, for plain-http trials only
 	CORSOrigins    []string
 	BodyLimit      int64
 	LogLevel       string
@@ -107,6 +108,7 @@ func Load(env Lookup) (*Config, error) {
 		c.DataKey, c.DemoKey = sum[:], true
 	}
 	c.Demo = r.bool("LECMS_DEMO", c.Env == EnvDevelopment && c.Embedded())
+	c.InsecureCookie = r.bool("LECMS_COOKIE_INSECURE", false)
 	if c.Env == EnvProduction {
 		if c.Embedded() {
 			r.fail("production needs LECMS_DATABASE_URL: the embedded database is for trials only")
@@ -116,6 +118,9 @@ func Load(env Lookup) (*Config, error) {
 		}
 		if c.Demo {
 			r.fail("LECMS_DEMO must be off in production: demo accounts have published passwords")
+		}
+		if c.InsecureCookie {
+			r.fail("LECMS_COOKIE_INSECURE must be off in production: the refresh cookie needs HTTPS")
 		}
 	}
 	if len(r.errs) > 0 {

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code is a stable, machine-readable error code. The HTTP edge maps codes to
@@ -17,6 +18,10 @@ const (
 	CodeUnauthorized Code = "unauthorized"  // no or bad credentials
 	CodeRuleViolated Code = "rule_violated" // a domain rule refuses the action
 	CodeTooMany      Code = "too_many_requests"
+	CodeLocked       Code = "account_locked"           // too many failed logins
+	CodeMustChangePw Code = "password_change_required" // initial, reset or expired password
+	CodeBadClient    Code = "invalid_client"           // OAuth client authentication failed
+	CodeBadGrant     Code = "unsupported_grant_type"
 	CodeUnavailable  Code = "unavailable" // a dependency (database) is down
 	CodeInternal     Code = "internal"
 )
@@ -51,9 +56,23 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Invalid builds a validation error from field errors.
+// Invalid builds a validation error from field errors. The message
+// carries the field messages too, so a client that shows only the detail
+// still tells the user what to fix.
 func Invalid(fields ...FieldError) *Error {
-	return &Error{Code: CodeInvalid, Message: "请求参数有误", Fields: fields}
+	msgs := make([]string, 0, 3)
+	for i, f := range fields {
+		if i == 3 {
+			msgs = append(msgs, "……")
+			break
+		}
+		msgs = append(msgs, f.Message)
+	}
+	msg := "请求参数有误"
+	if len(msgs) > 0 {
+		msg += "：" + strings.Join(msgs, "；")
+	}
+	return &Error{Code: CodeInvalid, Message: msg, Fields: fields}
 }
 
 // Internal wraps an unexpected error; its text is never shown to users.

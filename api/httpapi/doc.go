@@ -7,4 +7,8 @@
 //	@BasePath					/
 //	@accept						json
 //	@produce					json
+//	@securityDefinitions.apikey	Bearer
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " + an access token from /api/v1/auth/login (users) or /api/v1/oauth/token (API clients, client-credentials grant).
 package httpapi

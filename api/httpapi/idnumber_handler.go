@@ -29,9 +29,12 @@ type IDNumberInfo struct {
 //	@Tags		tools
 //	@Accept		json
 //	@Produce	json
+//	@Security	Bearer
 //	@Param		body	body		IDNumberCheck	true	"the number as typed"
 //	@Success	200		{object}	IDNumberInfo
 //	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
 //	@Failure	413		{object}	Problem
 //	@Router		/api/v1/id-numbers/check [post]
 func checkIDNumber(c *echo.Context) error {

@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"context"
+	"strings"
+
 	"github.com/labstack/echo/v5"
 
 	"github.com/lecms/lecms/api/domain"
@@ -26,6 +29,20 @@ func authenticate(a Authenticator) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// TokenAuth authenticates bearer access tokens.
+type TokenAuth struct {
+	Verify func(ctx context.Context, bearer string) (domain.Principal, error)
+}
+
+func (t TokenAuth) Authenticate(c *echo.Context) (domain.Principal, error) {
+	h := c.Request().Header.Get(echo.HeaderAuthorization)
+	bearer, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return domain.Principal{}, domain.Errorf(domain.CodeUnauthorized, "请先登录")
+	}
+	return t.Verify(c.Request().Context(), strings.TrimSpace(bearer))
 }
 
 func principalOf(c *echo.Context) domain.Principal {

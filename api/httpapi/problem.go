@@ -25,12 +25,14 @@ type Problem struct {
 // statusOf maps domain codes to HTTP statuses: the only place that does.
 func statusOf(code domain.Code) int {
 	switch code {
-	case domain.CodeInvalid:
+	case domain.CodeInvalid, domain.CodeBadGrant:
 		return http.StatusBadRequest
-	case domain.CodeUnauthorized:
+	case domain.CodeUnauthorized, domain.CodeBadClient:
 		return http.StatusUnauthorized
-	case domain.CodeForbidden:
+	case domain.CodeForbidden, domain.CodeMustChangePw:
 		return http.StatusForbidden
+	case domain.CodeLocked:
+		return http.StatusLocked
 	case domain.CodeNotFound:
 		return http.StatusNotFound
 	case domain.CodeConflict:

@@ -33,8 +33,11 @@ type Count struct {
 //	@Summary	Region tree (行政区划)
 //	@Tags		registry
 //	@Produce	json
+//	@Security	Bearer
 //	@Success	200	{array}		domain.RegionNode
 //	@Failure	401	{object}	Problem
+//	@Failure	403	{object}	Problem
+//	@Failure	429	{object}	Problem
 //	@Router		/api/v1/regions [get]
 func (h *registryHandler) regionTree(c *echo.Context) error {
 	tree, err := h.svc.RegionTree(c.Request().Context(), principalOf(c))
@@ -49,13 +52,16 @@ func (h *registryHandler) regionTree(c *echo.Context) error {
 //	@Summary	List units (执法单位)
 //	@Tags		registry
 //	@Produce	json
+//	@Security	Bearer
 //	@Param		region	query		string	false	"region subtree (6-digit code)"	minLength(6)	maxLength(6)
 //	@Param		q		query		string	false	"unit code, or name prefix"		maxLength(64)
 //	@Param		limit	query		int		false	"page size"						minimum(1)	maximum(200)	default(50)
 //	@Param		cursor	query		string	false	"cursor from the previous page"
 //	@Success	200		{object}	UnitPage
 //	@Failure	400		{object}	Problem
+//	@Failure	401	{object}	Problem
 //	@Failure	403		{object}	Problem
+//	@Failure	429	{object}	Problem
 //	@Router		/api/v1/units [get]
 func (h *registryHandler) listUnits(c *echo.Context) error {
 	q := newQuery(c)
@@ -96,6 +102,7 @@ func officerFilter(c *echo.Context, withPage bool) (domain.OfficerFilter, error)
 //	@Description	Keyset-paginated, ordered by next inspection due date then id; officers without a certificate come last. ID numbers are masked.
 //	@Tags			registry
 //	@Produce		json
+//	@Security	Bearer
 //	@Param			region			query		string	false	"region subtree (6-digit code)"	minLength(6)	maxLength(6)
 //	@Param			unit_id			query		int		false	"unit id"						minimum(1)
 //	@Param			cert_state		query		string	false	"certificate state"				Enums(none, pending, active, suspended, revoked, cancelled, void)
@@ -109,7 +116,9 @@ func officerFilter(c *echo.Context, withPage bool) (domain.OfficerFilter, error)
 //	@Param			cursor			query		string	false	"cursor from the previous page"
 //	@Success		200				{object}	OfficerPage
 //	@Failure		400				{object}	Problem
+//	@Failure	401	{object}	Problem
 //	@Failure		403				{object}	Problem
+//	@Failure	429	{object}	Problem
 //	@Router			/api/v1/officers [get]
 func (h *registryHandler) listOfficers(c *echo.Context) error {
 	f, err := officerFilter(c, true)
@@ -128,6 +137,7 @@ func (h *registryHandler) listOfficers(c *echo.Context) error {
 //	@Summary	Count officers matching the list filters
 //	@Tags		registry
 //	@Produce	json
+//	@Security	Bearer
 //	@Param		region			query		string	false	"region subtree (6-digit code)"	minLength(6)	maxLength(6)
 //	@Param		unit_id			query		int		false	"unit id"						minimum(1)
 //	@Param		cert_state		query		string	false	"certificate state"				Enums(none, pending, active, suspended, revoked, cancelled, void)
@@ -139,7 +149,9 @@ func (h *registryHandler) listOfficers(c *echo.Context) error {
 //	@Param		cert_no			query		string	false	"certificate number, exact"		maxLength(32)
 //	@Success	200				{object}	Count
 //	@Failure	400				{object}	Problem
+//	@Failure	401	{object}	Problem
 //	@Failure	403				{object}	Problem
+//	@Failure	429	{object}	Problem
 //	@Router		/api/v1/officers/count [get]
 func (h *registryHandler) countOfficers(c *echo.Context) error {
 	f, err := officerFilter(c, false)
@@ -158,10 +170,14 @@ func (h *registryHandler) countOfficers(c *echo.Context) error {
 //	@Summary	Get an officer
 //	@Tags		registry
 //	@Produce	json
+//	@Security	Bearer
 //	@Param		id	path		int	true	"officer id"	minimum(1)
 //	@Success	200	{object}	domain.Officer
 //	@Failure	400	{object}	Problem
+//	@Failure	401	{object}	Problem
+//	@Failure	403	{object}	Problem
 //	@Failure	404	{object}	Problem
+//	@Failure	429	{object}	Problem
 //	@Router		/api/v1/officers/{id} [get]
 func (h *registryHandler) getOfficer(c *echo.Context) error {
 	id, err := pathID(c, "id")

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"database/sql"
 	"io/fs"
 	"log/slog"
@@ -9,27 +10,32 @@ import (
 	"github.com/labstack/echo/v5"
 	"github.com/labstack/echo/v5/middleware"
 
+	"github.com/lecms/lecms/api/authz"
+	"github.com/lecms/lecms/api/domain"
+	"github.com/lecms/lecms/api/identity"
 	"github.com/lecms/lecms/api/registry"
 )
 
-// Deps is everything the HTTP edge needs; main wires it.
-type Deps struct {
-	Log         *slog.Logger
-	DB          Pinger
-	SQL         *sql.DB // for pool metrics; may be nil
-	Registry    *registry.Service
-	Auth        Authenticator
-	CORSOrigins []string
-	BodyLimit   int64
-	Spec        Spec
-	SPA         fs.FS // built SPA (index.html + assets); nil when not built
+// ClientGate meters and audits every call of an API client.
+type ClientGate interface {
+	ClientCall(ctx context.Context, p domain.Principal, route, requestID, ip string) error
 }
 
-// Route describes one API route, for the authorization matrix and docs.
-type Route struct {
-	Method string
-	Path   string
-	Public bool // reachable without authentication
+// Deps is everything the HTTP edge needs; main wires it.
+type Deps struct {
+	Log          *slog.Logger
+	DB           Pinger
+	SQL          *sql.DB // for pool metrics; may be nil
+	Registry     *registry.Service
+	Identity     *identity.Service
+	Auth         Authenticator
+	Authz        *authz.Enforcer
+	Clients      ClientGate
+	CORSOrigins  []string
+	BodyLimit    int64
+	SecureCookie bool
+	Spec         Spec
+	SPA          fs.FS // built SPA (index.html + assets); nil when not built
 }
 
 // New builds the HTTP handler.
@@ -57,19 +63,17 @@ func New(d Deps) *echo.Echo {
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
 	d.Spec.register(e)
 
-	api := e.Group("/api/v1", apiNoStore())
-	api.POST("/id-numbers/check", checkIDNumber)
-
-	reg := &registryHandler{svc: d.Registry}
-	authed := api.Group("", authenticate(d.Auth))
-	authed.GET("/regions", reg.regionTree)
-	authed.GET("/units", reg.listUnits)
-	authed.GET("/officers", reg.listOfficers)
-	authed.GET("/officers/count", reg.countOfficers)
-	authed.GET("/officers/:id", reg.getOfficer)
-
+	h := handlers{
+		auth:     &authHandler{svc: d.Identity, secureCookie: d.SecureCookie},
+		users:    &usersHandler{svc: d.Identity},
+		registry: &registryHandler{svc: d.Registry},
+	}
+	api := e.Group("", apiNoStore())
+	for _, r := range h.routes() {
+		api.Add(r.Method, r.Path, r.handler, guard(r.Access, d)...)
+	}
 	// Unknown API paths must be problem JSON, never the SPA's index.html.
-	api.Any("/*", func(c *echo.Context) error { return echo.ErrNotFound })
+	e.Any("/api/*", func(c *echo.Context) error { return echo.ErrNotFound })
 	if d.SPA != nil {
 		registerSPA(e, d.SPA)
 	}

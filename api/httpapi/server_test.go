@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v5"
 	swaggerfiles "github.com/swaggo/files/v2"
 
+	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/domain"
 	"github.com/lecms/lecms/api/httpapi"
 	"github.com/lecms/lecms/api/httpapi/apitest"
@@ -25,17 +27,33 @@ import (
 // fixedNow pins "today" so due states in assertions do not drift.
 var fixedNow = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
 
+// fixedAuth authenticates every request as one principal: these tests are
+// about the edge, not about login (see identity_test.go for that).
+type fixedAuth struct{ p domain.Principal }
+
+func (f fixedAuth) Authenticate(*echo.Context) (domain.Principal, error) { return f.p, nil }
+
+// newServer serves db to a legal reviewer of scope.
 func newServer(t *testing.T, db *store.DB, scope domain.RegionCode) *apitest.Client {
+	t.Helper()
+	return newServerAs(t, db, domain.Principal{UserID: 1, Username: "tester", Role: domain.RoleLegalReviewer, Scope: scope})
+}
+
+func newServerAs(t *testing.T, db *store.DB, p domain.Principal) *apitest.Client {
 	t.Helper()
 	protector, err := pii.New(pii.AES256GCM, bytes.Repeat([]byte{9}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := registry.New(store.NewRegions(db), store.NewUnits(db), store.NewOfficers(db), protector,
+	az, err := authz.New(authz.FilePolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := registry.New(store.NewRegions(db), store.NewUnits(db), store.NewOfficers(db), protector, az,
 		registry.NewPolicySource(store.NewSettings(db), time.Minute, fixedNow), fixedNow, time.FixedZone("CST", 8*3600))
 	e := httpapi.New(httpapi.Deps{
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: db, SQL: db.SQL(), Registry: svc,
-		Auth: httpapi.OpenAccess{Scope: scope}, BodyLimit: 4096,
+		Auth: fixedAuth{p}, Authz: az, BodyLimit: 4096,
 		Spec: httpapi.Spec{Swagger2: docs.Swagger2(), OpenAPI3: docs.OpenAPI3(), UI: swaggerfiles.FS},
 	})
 	return apitest.New(t, e)

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/domain"
 	"github.com/lecms/lecms/api/store"
 )
@@ -29,6 +30,10 @@ type (
 	Indexer interface {
 		BlindIndex(value string) []byte
 	}
+	// Authorizer decides single-record access (implemented by authz).
+	Authorizer interface {
+		Can(p domain.Principal, obj, act string, t authz.Target) bool
+	}
 )
 
 // Service answers register queries.
@@ -37,6 +42,7 @@ type Service struct {
 	units    UnitStore
 	officers OfficerStore
 	pii      Indexer
+	authz    Authorizer
 	policy   *PolicySource
 	now      func() time.Time
 	loc      *time.Location
@@ -44,8 +50,8 @@ type Service struct {
 
 // New builds the service. loc is the province's time zone: "today" for due
 // states is the local calendar day (Asia/Shanghai), not UTC's.
-func New(r RegionStore, u UnitStore, o OfficerStore, pii Indexer, policy *PolicySource, now func() time.Time, loc *time.Location) *Service {
-	return &Service{regions: r, units: u, officers: o, pii: pii, policy: policy, now: now, loc: loc}
+func New(r RegionStore, u UnitStore, o OfficerStore, pii Indexer, az Authorizer, policy *PolicySource, now func() time.Time, loc *time.Location) *Service {
+	return &Service{regions: r, units: u, officers: o, pii: pii, authz: az, policy: policy, now: now, loc: loc}
 }
 
 func (s *Service) today() domain.Date { return domain.DateOf(s.now().In(s.loc)) }
@@ -117,7 +123,7 @@ func (s *Service) GetOfficer(ctx context.Context, p domain.Principal, id int64) 
 	if err != nil {
 		return o, err
 	}
-	if !p.Sees(o.RegionCode, o.UnitID) {
+	if !s.authz.Can(p, "officer", authz.Read, authz.Target{Region: o.RegionCode, UnitID: o.UnitID}) {
 		return domain.Officer{}, domain.Errorf(domain.CodeNotFound, "执法人员不存在")
 	}
 	pol, err := s.policy.Inspection(ctx)

@@ -24,7 +24,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 			}
 			defer conn.Exec("SELECT pg_advisory_unlock(?)", migrationLockID)
 		}
-		if err := conn.AutoMigrate(allModels()...); err != nil {
+		if err := conn.AutoMigrate(schemaModels()...); err != nil {
 			return fmt.Errorf("migrate tables: %w", err)
 		}
 		for _, stmt := range db.indexDDL() {

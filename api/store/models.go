@@ -215,3 +215,6 @@ func allModels() []any {
 		&auditRow{}, &settingRow{}, &schemaVersionRow{},
 	}
 }
+
+// schemaModels is every table this build migrates.
+func schemaModels() []any { return append(allModels(), identityModels()...) }

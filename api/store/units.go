@@ -73,3 +73,15 @@ func (s *Units) Get(ctx context.Context, id int64) (domain.Unit, error) {
 func prefixRange(prefix string) (string, string) {
 	return prefix, prefix + "\U0010FFFF"
 }
+
+// ByCode returns the unit with a 6-character code.
+func (s *Units) ByCode(ctx context.Context, code string) (domain.Unit, error) {
+	var r unitWithRegion
+	err := s.db.ctx(ctx).Table("units").Select("units.*, regions.name AS region_name").
+		Joins("LEFT JOIN regions ON regions.code = units.region_code").
+		Where("units.code = ?", code).Take(&r).Error
+	if isNotFound(err) {
+		return domain.Unit{}, domain.Errorf(domain.CodeNotFound, "执法单位 %s 不存在", code)
+	}
+	return r.domain(), err
+}

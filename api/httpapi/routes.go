@@ -1,0 +1,108 @@
+package httpapi
+
+import (
+	"github.com/labstack/echo/v5"
+
+	"github.com/lecms/lecms/api/authz"
+	"github.com/lecms/lecms/api/domain"
+)
+
+// Access says who may call a route. Every API route states it; the
+// authorization-matrix test fails for a route that does not.
+type Access struct {
+	Public     bool   // no authentication (login, token, health)
+	Obj, Act   string // permission needed in the caller's own jurisdiction; empty = any signed-in caller
+	PwdChange  bool   // reachable while the password must be changed
+	ClientsToo bool   // API clients (third-party systems) may call it
+}
+
+// RouteSpec is one API route with its access rule.
+type RouteSpec struct {
+	Method, Path string
+	Access       Access
+	handler      echo.HandlerFunc
+}
+
+// handlers groups the handler structs for the route table.
+type handlers struct {
+	auth     *authHandler
+	users    *usersHandler
+	registry *registryHandler
+}
+
+func (h handlers) routes() []RouteSpec {
+	signedIn := Access{}
+	return []RouteSpec{
+		{"POST", "/api/v1/id-numbers/check", signedIn, checkIDNumber},
+		{"POST", "/api/v1/auth/login", Access{Public: true}, h.auth.login},
+		{"POST", "/api/v1/auth/refresh", Access{Public: true}, h.auth.refresh},
+		{"POST", "/api/v1/auth/logout", Access{Public: true}, h.auth.logout},
+		{"POST", "/api/v1/oauth/token", Access{Public: true}, h.auth.oauthToken},
+		{"POST", "/api/v1/auth/password", Access{PwdChange: true}, h.auth.changePassword},
+		{"GET", "/api/v1/me", Access{PwdChange: true}, h.auth.me},
+
+		{"GET", "/api/v1/regions", Access{Obj: "region", Act: authz.Read, ClientsToo: true}, h.registry.regionTree},
+		{"GET", "/api/v1/units", Access{Obj: "unit", Act: authz.Read, ClientsToo: true}, h.registry.listUnits},
+		{"GET", "/api/v1/officers", Access{Obj: "officer", Act: authz.Read, ClientsToo: true}, h.registry.listOfficers},
+		{"GET", "/api/v1/officers/count", Access{Obj: "officer", Act: authz.Read, ClientsToo: true}, h.registry.countOfficers},
+		{"GET", "/api/v1/officers/:id", Access{Obj: "officer", Act: authz.Read, ClientsToo: true}, h.registry.getOfficer},
+
+		{"GET", "/api/v1/users", Access{Obj: "user", Act: authz.Read}, h.users.list},
+		{"POST", "/api/v1/users", Access{Obj: "user", Act: authz.Write}, h.users.create},
+		{"POST", "/api/v1/users/:id/password-reset", Access{Obj: "user", Act: authz.Write}, h.users.resetPassword},
+		{"POST", "/api/v1/users/:id/disable", Access{Obj: "user", Act: authz.Write}, h.users.disable},
+		{"POST", "/api/v1/users/:id/enable", Access{Obj: "user", Act: authz.Write}, h.users.enable},
+		{"POST", "/api/v1/users/:id/unlock", Access{Obj: "user", Act: authz.Write}, h.users.unlock},
+		{"POST", "/api/v1/clients", Access{Obj: "client", Act: authz.Write}, h.users.createClient},
+	}
+}
+
+// Routes lists the API routes and their access rules (for the
+// authorization matrix and docs).
+func Routes() []RouteSpec { return handlers{}.routes() }
+
+// guard builds the middleware a route's Access asks for, in order:
+// authenticate, forced password change, API-client limits, permission.
+func guard(a Access, d Deps) []echo.MiddlewareFunc {
+	if a.Public {
+		return []echo.MiddlewareFunc{optionalAuth(d.Auth)}
+	}
+	return []echo.MiddlewareFunc{authenticate(d.Auth), func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c *echo.Context) error {
+			p := principalOf(c)
+			if p.MustChangePassword && !a.PwdChange {
+				return domain.Errorf(domain.CodeMustChangePw, "请先修改初始密码（或已过期的密码）")
+			}
+			if len(p.Grants) > 0 {
+				if !a.ClientsToo {
+					return domain.Errorf(domain.CodeForbidden, "API 客户端不能调用该接口")
+				}
+				if d.Clients != nil {
+					if err := d.Clients.ClientCall(c.Request().Context(), p, c.Request().Method+" "+c.Path(),
+						c.Response().Header().Get(echo.HeaderXRequestID), c.RealIP()); err != nil {
+						return err
+					}
+				}
+			}
+			if a.Obj != "" && !d.Authz.Can(p, a.Obj, a.Act, authz.Own(p)) {
+				return domain.Errorf(domain.CodeForbidden, "您的角色无权执行该操作")
+			}
+			return next(c)
+		}
+	}}
+}
+
+// optionalAuth attaches a principal when a valid token is present (logout
+// uses it for the audit line) and never refuses.
+func optionalAuth(a Authenticator) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c *echo.Context) error {
+			if c.Request().Header.Get(echo.HeaderAuthorization) != "" {
+				if p, err := a.Authenticate(c); err == nil {
+					c.Set(principalKey, p)
+				}
+			}
+			return next(c)
+		}
+	}
+}
