@@ -70,6 +70,13 @@ func FilePolicy() persist.Adapter {
 	return stringadapter.NewAdapter(string(policyText))
 }
 
+// PolicyText is an adapter over policy lines in the policy.csv format, for
+// tests and tools that need a different policy.
+func PolicyText(text string) persist.Adapter { return stringadapter.NewAdapter(text) }
+
+// DefaultPolicyText is the repository's policy.csv.
+func DefaultPolicyText() string { return string(policyText) }
+
 func seed(e *casbin.Enforcer, m model.Model) error {
 	tmp, err := casbin.NewEnforcer(m, FilePolicy())
 	if err != nil {

@@ -1,5 +1,7 @@
 package domain
 
+import "time"
+
 // AppKind is the kind of an application (申请).
 type AppKind string
 
@@ -35,3 +37,53 @@ const (
 	DecisionApprove Decision = "approve"
 	DecisionReject  Decision = "reject"
 )
+
+// Application is one officer's request of one kind, moving through the
+// approval chain; batches act on many applications at once.
+type Application struct {
+	ID              int64      `json:"id" validate:"required"`
+	Kind            AppKind    `json:"kind" validate:"required" enums:"new_card,replacement,renewal,inspection,cancellation,suspension,revocation"`
+	State           AppState   `json:"state" validate:"required" enums:"draft,submitted,unit_approved,legal_approved,in_production,completed,returned,withdrawn,stale"`
+	OfficerID       int64      `json:"officer_id" validate:"required"`
+	OfficerCode     string     `json:"officer_code" validate:"required"`
+	OfficerName     string     `json:"officer_name" validate:"required"`
+	IDNumberMasked  string     `json:"id_number_masked" validate:"required"`
+	UnitID          int64      `json:"unit_id" validate:"required"`
+	UnitName        string     `json:"unit_name" validate:"required"`
+	RegionCode      RegionCode `json:"region_code" validate:"required"`
+	CertType        CertType   `json:"cert_type" validate:"required" enums:"law_enforcement,supervision"`
+	CertificateID   *int64     `json:"certificate_id" validate:"required" extensions:"x-nullable"`
+	CertNo          *string    `json:"cert_no" validate:"required" extensions:"x-nullable"`
+	Reason          string     `json:"reason" validate:"required"`
+	RoundYear       int        `json:"round_year" validate:"required"` // inspections: 年检年度
+	RoundDueOn      *Date      `json:"round_due_on" validate:"required" swaggertype:"string" format:"date" extensions:"x-nullable"`
+	ApplicantID     int64      `json:"applicant_id" validate:"required"`
+	ApplicantName   string     `json:"applicant_name" validate:"required"`
+	ReturnedComment string     `json:"returned_comment" validate:"required"`
+	Version         int        `json:"version" validate:"required"`
+	CreatedAt       time.Time  `json:"created_at" validate:"required"`
+	UpdatedAt       time.Time  `json:"updated_at" validate:"required"`
+}
+
+// Step is one entry of an application's timeline.
+type Step struct {
+	ApplicationID int64     `json:"application_id" validate:"required"`
+	Kind          AppKind   `json:"kind" validate:"required"`
+	Step          string    `json:"step" validate:"required" example:"legal_approve"`
+	Decision      string    `json:"decision" validate:"required" example:"approve"`
+	ActorName     string    `json:"actor_name" validate:"required"`
+	Comment       string    `json:"comment" validate:"required"`
+	At            time.Time `json:"at" validate:"required"`
+}
+
+// AppFilter selects applications for queues and lists.
+type AppFilter struct {
+	Region    RegionCode // subtree
+	SameLevel bool       // only units whose region equals Region (a legal office's own level)
+	UnitID    int64
+	Kind      AppKind
+	State     AppState
+	OfficerID int64
+	Name      string
+	Page      PageRequest
+}

@@ -73,6 +73,26 @@ func probes(h *harness) map[string]probe {
 	own := func(a actor) string { return string(a.principal.Scope) }
 	far := func(actor) string { return "110101" }
 	reset := map[string]string{"password": "Reset@2026xy"}
+	timeline := func(far bool) func(a actor) (string, any) {
+		return func(a actor) (string, any) { p, _ := officer(far)(a); return p + "/timeline", nil }
+	}
+	apply := func(far bool) func(a actor) (string, any) {
+		return func(a actor) (string, any) {
+			id := a.ownOfficer
+			if far {
+				id = a.farOfficer
+			}
+			return "/api/v1/applications", map[string]any{"kind": "new_card", "officer_ids": []int64{id}}
+		}
+	}
+	sanction := func(far bool) func(a actor) (string, any) {
+		return func(a actor) (string, any) {
+			if !far { // the body is incomplete: the route answers 400 to whoever may call it
+				return "/api/v1/certificates/sanctions", map[string]any{"kind": "suspension", "officer_ids": []int64{a.ownOfficer}}
+			}
+			return "/api/v1/certificates/sanctions", map[string]any{"kind": "suspension", "officer_ids": []int64{a.farOfficer}, "reason": "矩阵"}
+		}
+	}
 	return map[string]probe{
 		"POST /api/v1/id-numbers/check": {inside: func(actor) (string, any) {
 			return "/api/v1/id-numbers/check", map[string]string{"id_number": "11010519491231002X"}
@@ -93,6 +113,14 @@ func probes(h *harness) map[string]probe {
 		"POST /api/v1/users/:id/enable":         {inside: userAction("enable", false, nil), outside: userAction("enable", true, nil)},
 		"POST /api/v1/users/:id/unlock":         {inside: userAction("unlock", false, nil), outside: userAction("unlock", true, nil)},
 		"POST /api/v1/clients":                  {inside: client(own), outside: client(far)},
+		"GET /api/v1/applications":              {inside: inScope("/api/v1/applications"), outside: outScope("/api/v1/applications")},
+		"GET /api/v1/applications/count":        {inside: inScope("/api/v1/applications/count"), outside: outScope("/api/v1/applications/count")},
+		"POST /api/v1/applications":             {inside: apply(false), outside: apply(true)},
+		"POST /api/v1/applications/decisions": {inside: func(actor) (string, any) {
+			return "/api/v1/applications/decisions", map[string]any{"action": "approve_unit", "ids": []int64{}}
+		}},
+		"POST /api/v1/certificates/sanctions": {inside: sanction(false), outside: sanction(true)},
+		"GET /api/v1/officers/:id/timeline":   {inside: timeline(false), outside: timeline(true)},
 	}
 }
 

@@ -3,9 +3,11 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,9 +19,11 @@ import (
 	"github.com/lecms/lecms/api/httpapi"
 	"github.com/lecms/lecms/api/httpapi/apitest"
 	"github.com/lecms/lecms/api/identity"
+	"github.com/lecms/lecms/api/lifecycle"
 	"github.com/lecms/lecms/api/password"
 	"github.com/lecms/lecms/api/pii"
 	"github.com/lecms/lecms/api/registry"
+	"github.com/lecms/lecms/api/settings"
 	"github.com/lecms/lecms/api/store"
 	"github.com/lecms/lecms/api/token"
 	"github.com/lecms/lecms/docs"
@@ -76,7 +80,11 @@ type harness struct {
 
 const demoPw = "Test@2026x"
 
-func newHarness(t *testing.T, db *store.DB) *harness {
+func newHarness(t *testing.T, db *store.DB) *harness { return newHarnessPolicy(t, db, "") }
+
+// newHarnessPolicy adds policy lines to the repository's policy (for rules
+// a province may configure, like one person holding two duties).
+func newHarnessPolicy(t *testing.T, db *store.DB, extraPolicy string) *harness {
 	t.Helper()
 	ctx := context.Background()
 	h := &harness{t: t, db: db, clock: &testClock{t: time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)}, audit: &memAudit{}, units: map[string]int64{}}
@@ -87,6 +95,9 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	adapter, err := db.PolicyAdapter()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if extraPolicy != "" {
+		adapter = authz.PolicyText(authz.DefaultPolicyText() + "\n" + extraPolicy)
 	}
 	az, err := authz.New(adapter)
 	if err != nil {
@@ -104,9 +115,12 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	units := store.NewUnits(db)
 	idn := identity.New(identity.Deps{Users: store.NewUsers(db), Sessions: store.NewSessions(db), Rates: store.NewRateLimits(db),
 		Clients: store.NewClients(db), Units: units, Hasher: hasher, Signer: signer, Authz: az, Audit: h.audit, Now: h.clock.Now}, cfg)
-	reg := registry.New(store.NewRegions(db), units, store.NewOfficers(db), h.pii, az,
-		registry.NewPolicySource(store.NewSettings(db), time.Minute, h.clock.Now), h.clock.Now, time.FixedZone("CST", 8*3600))
-	h.e = httpapi.New(httpapi.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: db, Registry: reg, Identity: idn,
+	policies := settings.NewPolicySource(store.NewSettings(db), time.Minute, h.clock.Now)
+	cst := time.FixedZone("CST", 8*3600)
+	reg := registry.New(store.NewRegions(db), units, store.NewOfficers(db), h.pii, az, policies, h.clock.Now, cst)
+	life := lifecycle.New(lifecycle.Deps{Apps: store.NewApplications(db), Officers: store.NewOfficers(db), Authz: az,
+		Policies: policies, Audit: h.audit, Now: h.clock.Now, Loc: cst})
+	h.e = httpapi.New(httpapi.Deps{Log: testLogger(), DB: db, Registry: reg, Identity: idn, Lifecycle: life,
 		Auth: httpapi.TokenAuth{Verify: idn.Authenticate}, Authz: az, Clients: idn, BodyLimit: 1 << 20, SecureCookie: true,
 		Spec: httpapi.Spec{Swagger2: docs.Swagger2(), OpenAPI3: docs.OpenAPI3()}})
 	h.fixture(hasher)
@@ -133,14 +147,30 @@ func (h *harness) fixture(hasher *password.Hasher) {
 	for i, u := range us {
 		h.units[u.Code] = ids[i]
 	}
+	// Officer j of each unit: a (no certificate, exam passed), b (active,
+	// last inspected 2024-12-31, due 2026-12-31: due soon, inspectable in
+	// round 2024), c (active, last inspected 2024-10-01: overdue since
+	// 2026-10-01). Officer d has no certificate and failed the exam.
 	var officers []store.NewOfficer
+	passed := []store.NewExam{{Kind: "general", TakenOn: domain.MustDate("2020-05-01"), Score: 85, Passed: true}}
 	for i, u := range us {
-		for j := 0; j < 3; j++ {
+		for j := 0; j < 4; j++ {
 			id := domain.MakeIDNumber(u.RegionCode, domain.NewDate(1980+j, 3, 1+i), i*10+j, j%2 == 0)
-			officers = append(officers, store.NewOfficer{Code: u.Code + "-" + string(rune('a'+j)), Name: "测试" + u.Code,
+			o := store.NewOfficer{Code: u.Code + "-" + string(rune('a'+j)), Name: "测试" + u.Code + string(rune('a'+j)),
 				IDNumberEnc: h.pii.Seal(string(id), store.IDNumberAAD), IDNumberHash: h.pii.BlindIndex(string(id)),
-				IDNumberMasked: id.Masked(), Sex: id.Sex(), BirthDate: id.BirthDate(), UnitID: ids[i],
-				Staffing: domain.StaffingEstablished, HasPhoto: true})
+				IDNumberMasked: id.Masked(), Sex: id.Sex(), BirthDate: id.BirthDate(), UnitID: ids[i], Area: u.Name[:9],
+				Category: "城市管理", Staffing: domain.StaffingEstablished, HasPhoto: true, Exams: passed}
+			switch j {
+			case 1, 2:
+				last := map[int]string{1: "2024-12-31", 2: "2024-10-01"}[j]
+				l := domain.MustDate(last)
+				due := domain.DefaultInspectionPolicy().NextDue(l)
+				o.Cert = &store.NewCertificate{Type: domain.CertLawEnforcement, Number: fmt.Sprintf("%sZF%06d", u.RegionCode, 900+i*10+j),
+					State: domain.CertActive, IssuedOn: &l, LastInspectedOn: &l, NextDueOn: &due}
+			case 3:
+				o.Exams = []store.NewExam{{Kind: "general", TakenOn: domain.MustDate("2020-05-01"), Score: 42, Passed: false}}
+			}
+			officers = append(officers, o)
 		}
 	}
 	if err := h.db.InsertOfficers(ctx, officers); err != nil {
@@ -213,3 +243,11 @@ func (h *harness) refresh(cookie string) *apitest.Response {
 type apitestResponse = apitest.Response
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// testLogger discards server logs unless LECMS_TEST_LOG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("LECMS_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}

@@ -249,8 +249,8 @@ func TestUnitUserSeesOnlyItsUnit(t *testing.T) {
 		op, _ := h.login("op")
 		var page httpapi.OfficerPage
 		op.Get("/api/v1/officers?limit=200").JSON(t, &page)
-		if len(page.Items) != 3 {
-			t.Fatalf("unit operator sees %d officers, want its unit's 3", len(page.Items))
+		if len(page.Items) != 4 {
+			t.Fatalf("unit operator sees %d officers, want its unit's 4", len(page.Items))
 		}
 		for _, o := range page.Items {
 			if o.UnitID != h.units["A00001"] {
@@ -260,8 +260,8 @@ func TestUnitUserSeesOnlyItsUnit(t *testing.T) {
 		jinan, _ := h.login("jinan")
 		var all httpapi.OfficerPage
 		jinan.Get("/api/v1/officers?limit=200").JSON(t, &all)
-		if len(all.Items) != 9 {
-			t.Fatalf("济南 reviewer sees %d officers, want 9 (济南 subtree)", len(all.Items))
+		if len(all.Items) != 12 {
+			t.Fatalf("济南 reviewer sees %d officers, want 12 (济南 subtree)", len(all.Items))
 		}
 		for _, o := range all.Items {
 			want := 200
@@ -356,8 +356,8 @@ func TestAPIClientCredentialsAndLimits(t *testing.T) {
 		c.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 		var page httpapi.OfficerPage
 		c.Get("/api/v1/officers").JSON(t, &page)
-		if len(page.Items) != 9 {
-			t.Errorf("client scoped to 济南 sees %d officers, want 9", len(page.Items))
+		if len(page.Items) != 12 {
+			t.Errorf("client scoped to 济南 sees %d officers, want 12", len(page.Items))
 		}
 		if p := problemOf(t, c.Get("/api/v1/users")); p.Status != 403 {
 			t.Errorf("client calling user admin: %+v", p)

@@ -28,6 +28,7 @@ type handlers struct {
 	auth     *authHandler
 	users    *usersHandler
 	registry *registryHandler
+	apps     *applicationsHandler
 }
 
 func (h handlers) routes() []RouteSpec {
@@ -54,6 +55,14 @@ func (h handlers) routes() []RouteSpec {
 		{"POST", "/api/v1/users/:id/enable", Access{Obj: "user", Act: authz.Write}, h.users.enable},
 		{"POST", "/api/v1/users/:id/unlock", Access{Obj: "user", Act: authz.Write}, h.users.unlock},
 		{"POST", "/api/v1/clients", Access{Obj: "client", Act: authz.Write}, h.users.createClient},
+
+		// lifecycle: per-item jurisdiction, state and rule checks happen in the service.
+		{"GET", "/api/v1/applications", Access{Obj: "application", Act: authz.Read}, h.apps.list},
+		{"GET", "/api/v1/applications/count", Access{Obj: "application", Act: authz.Read}, h.apps.count},
+		{"POST", "/api/v1/applications", Access{Obj: "application", Act: "create"}, h.apps.apply},
+		{"POST", "/api/v1/applications/decisions", Access{Obj: "application", Act: authz.Read}, h.apps.decide},
+		{"POST", "/api/v1/certificates/sanctions", Access{Obj: "certificate", Act: "suspend"}, h.apps.sanction},
+		{"GET", "/api/v1/officers/:id/timeline", Access{Obj: "officer", Act: authz.Read}, h.apps.timeline},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/domain"
 	"github.com/lecms/lecms/api/identity"
+	"github.com/lecms/lecms/api/lifecycle"
 	"github.com/lecms/lecms/api/registry"
 )
 
@@ -28,6 +29,7 @@ type Deps struct {
 	SQL          *sql.DB // for pool metrics; may be nil
 	Registry     *registry.Service
 	Identity     *identity.Service
+	Lifecycle    *lifecycle.Service
 	Auth         Authenticator
 	Authz        *authz.Enforcer
 	Clients      ClientGate
@@ -67,6 +69,7 @@ func New(d Deps) *echo.Echo {
 		auth:     &authHandler{svc: d.Identity, secureCookie: d.SecureCookie},
 		users:    &usersHandler{svc: d.Identity},
 		registry: &registryHandler{svc: d.Registry},
+		apps:     &applicationsHandler{svc: d.Lifecycle, registry: d.Registry},
 	}
 	api := e.Group("", apiNoStore())
 	for _, r := range h.routes() {

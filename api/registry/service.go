@@ -11,6 +11,7 @@ import (
 
 	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/domain"
+	"github.com/lecms/lecms/api/settings"
 	"github.com/lecms/lecms/api/store"
 )
 
@@ -43,14 +44,14 @@ type Service struct {
 	officers OfficerStore
 	pii      Indexer
 	authz    Authorizer
-	policy   *PolicySource
+	policy   *settings.PolicySource
 	now      func() time.Time
 	loc      *time.Location
 }
 
 // New builds the service. loc is the province's time zone: "today" for due
 // states is the local calendar day (Asia/Shanghai), not UTC's.
-func New(r RegionStore, u UnitStore, o OfficerStore, pii Indexer, az Authorizer, policy *PolicySource, now func() time.Time, loc *time.Location) *Service {
+func New(r RegionStore, u UnitStore, o OfficerStore, pii Indexer, az Authorizer, policy *settings.PolicySource, now func() time.Time, loc *time.Location) *Service {
 	return &Service{regions: r, units: u, officers: o, pii: pii, authz: az, policy: policy, now: now, loc: loc}
 }
 

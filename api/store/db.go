@@ -64,9 +64,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		if err = os.MkdirAll(filepath.Dir(o.SQLitePath), 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		// WAL lets readers run beside the writer; busy_timeout queues writers
-		// instead of failing; immediate transactions avoid upgrade deadlocks.
-		dsn := "file:" + o.SQLitePath + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(15000)" +
+		// busy_timeout first: the pragmas run in order on every new
+		// connection, and journal_mode needs a lock, so without the timeout
+		// already set a connection opened while another writes fails at once.
+		// WAL lets readers run beside the writer; immediate transactions
+		// avoid lock-upgrade deadlocks.
+		dsn := "file:" + o.SQLitePath + "?_pragma=busy_timeout(15000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		g, err = gorm.Open(gormlite.Open(dsn), cfg)
 	}

@@ -65,6 +65,9 @@ func (db *DB) indexDDL() []string {
 		// One live certificate per person per type (rule 2).
 		`CREATE UNIQUE INDEX IF NOT EXISTS ux_certificates_live ON certificates (officer_id, type)
 			WHERE state IN ('pending', 'active', 'suspended')`,
+		// At most one application in progress per officer, race-proof.
+		`CREATE UNIQUE INDEX IF NOT EXISTS ux_applications_open ON applications (officer_id)
+			WHERE state IN ('draft', 'submitted', 'unit_approved', 'legal_approved', 'in_production', 'returned')`,
 		// Approval queues: by level of the reviewing office, state, age.
 		`CREATE INDEX IF NOT EXISTS ix_applications_city_state ON applications (city_code, state, id)`,
 		`CREATE INDEX IF NOT EXISTS ix_applications_region_state ON applications (region_code, state, id)`,

@@ -102,7 +102,8 @@ type certificateRow struct {
 	ProvCode        string       `gorm:"size:2;not null"`
 	CityCode        string       `gorm:"size:4;not null"`
 	VoidReason      string       `gorm:"size:256;not null;default:''"`
-	BarredUntil     *domain.Date `gorm:"type:date"` // revocation bars a new application
+	BarredUntil     *domain.Date `gorm:"type:date"`          // revocation bars a new application
+	Inspections     int          `gorm:"not null;default:0"` // completed inspections: an exam is due every Nth
 	Version         int          `gorm:"not null;default:1"`
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -111,33 +112,39 @@ type certificateRow struct {
 func (certificateRow) TableName() string { return "certificates" }
 
 type applicationRow struct {
-	ID          int64  `gorm:"primaryKey"`
-	Kind        string `gorm:"size:16;not null"`
-	State       string `gorm:"size:16;not null"`
-	UnitID      int64  `gorm:"not null;index"`
-	RegionCode  string `gorm:"size:6;not null"`
-	ProvCode    string `gorm:"size:2;not null"`
-	CityCode    string `gorm:"size:4;not null"`
-	ApplicantID int64  `gorm:"not null"`
-	Reason      string `gorm:"size:512;not null;default:''"`
-	RoundYear   int    `gorm:"not null;default:0"` // inspection round the approval belongs to
-	Version     int    `gorm:"not null;default:1"`
-	SubmittedAt *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID              int64        `gorm:"primaryKey"`
+	Kind            string       `gorm:"size:16;not null"`
+	State           string       `gorm:"size:16;not null"`
+	OfficerID       int64        `gorm:"not null;index"`
+	CertificateID   *int64       `gorm:"index"`
+	CertType        string       `gorm:"size:32;not null"`
+	UnitID          int64        `gorm:"not null;index"`
+	RegionCode      string       `gorm:"size:6;not null"`
+	ProvCode        string       `gorm:"size:2;not null"`
+	CityCode        string       `gorm:"size:4;not null"`
+	ApplicantID     int64        `gorm:"not null"`
+	ApplicantName   string       `gorm:"size:64;not null"`
+	Reason          string       `gorm:"size:512;not null;default:''"`
+	Payload         string       `gorm:"type:text;not null;default:'{}'"` // kind-specific JSON (void notice, changes)
+	RoundYear       int          `gorm:"not null;default:0"`              // inspections: 年检年度
+	RoundDueOn      *domain.Date `gorm:"type:date"`                       // inspections: the due date being inspected
+	ReturnedComment string       `gorm:"size:512;not null;default:''"`
+	Version         int          `gorm:"not null;default:1"`
+	SubmittedAt     *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 func (applicationRow) TableName() string { return "applications" }
 
-type applicationItemRow struct {
-	ID            int64  `gorm:"primaryKey"`
-	ApplicationID int64  `gorm:"not null;index"`
-	OfficerID     int64  `gorm:"not null;index"`
-	CertificateID *int64 `gorm:"index"`
-	Payload       string `gorm:"type:text;not null;default:'{}'"` // kind-specific JSON
+// numberSequenceRow allocates certificate numbers per region and type;
+// the row lock of its UPDATE makes numbers unique under concurrency.
+type numberSequenceRow struct {
+	Key  string `gorm:"primaryKey;size:32"`
+	Next int64  `gorm:"not null"`
 }
 
-func (applicationItemRow) TableName() string { return "application_items" }
+func (numberSequenceRow) TableName() string { return "number_sequences" }
 
 type approvalStepRow struct {
 	ID            int64     `gorm:"primaryKey"`
@@ -211,7 +218,7 @@ func (schemaVersionRow) TableName() string { return "schema_versions" }
 func allModels() []any {
 	return []any{
 		&regionRow{}, &unitRow{}, &officerRow{}, &examRow{}, &certificateRow{},
-		&applicationRow{}, &applicationItemRow{}, &approvalStepRow{}, &userRow{},
+		&applicationRow{}, &numberSequenceRow{}, &approvalStepRow{}, &userRow{},
 		&auditRow{}, &settingRow{}, &schemaVersionRow{},
 	}
 }

@@ -186,3 +186,11 @@ func (s *Officers) FirstPageSQL(ctx context.Context, q OfficerQuery) string {
 		return s.selectPage(db).Order("officers.next_due_on, officers.id").Limit(q.Limit + 1).Find(&rows)
 	})
 }
+
+// IDs resolves a list query to officer ids (batches by filter), at most
+// max+1 so callers can tell "too many".
+func (s *Officers) IDs(ctx context.Context, q OfficerQuery, max int) ([]int64, error) {
+	var ids []int64
+	err := s.filtered(ctx, q).Order("officers.id").Limit(max+1).Pluck("officers.id", &ids).Error
+	return ids, err
+}

@@ -13,8 +13,8 @@ import (
 	"github.com/lecms/lecms/api/config"
 	"github.com/lecms/lecms/api/domain"
 	"github.com/lecms/lecms/api/password"
-	"github.com/lecms/lecms/api/registry"
 	"github.com/lecms/lecms/api/seed"
+	"github.com/lecms/lecms/api/settings"
 	"github.com/lecms/lecms/api/store"
 )
 
@@ -101,7 +101,7 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 // seedDeps builds the seeding dependencies of an app: the inspection
 // policy from the settings, today in China's civil time unless given.
 func seedDeps(ctx context.Context, a *app, log *slog.Logger, today domain.Date) (seed.Deps, error) {
-	policy, err := registry.NewPolicySource(store.NewSettings(a.db), time.Minute, time.Now).Inspection(ctx)
+	policy, err := settings.NewPolicySource(store.NewSettings(a.db), time.Minute, time.Now).Inspection(ctx)
 	if err != nil {
 		return seed.Deps{}, fmt.Errorf("seed: inspection policy: %w", err)
 	}

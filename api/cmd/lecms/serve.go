@@ -42,6 +42,7 @@ func runServe(ctx context.Context, _ []string, _ io.Writer, _ *slog.Logger) erro
 		SQL:          a.db.SQL(),
 		Registry:     svc.registry,
 		Identity:     svc.identity,
+		Lifecycle:    svc.lifecycle,
 		Auth:         httpapi.TokenAuth{Verify: svc.identity.Authenticate},
 		Authz:        svc.authz,
 		Clients:      svc.identity,

@@ -8,18 +8,21 @@ import (
 
 	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/identity"
+	"github.com/lecms/lecms/api/lifecycle"
 	"github.com/lecms/lecms/api/password"
 	"github.com/lecms/lecms/api/registry"
+	"github.com/lecms/lecms/api/settings"
 	"github.com/lecms/lecms/api/store"
 	"github.com/lecms/lecms/api/token"
 )
 
 // services are the application services built over an app's database.
 type services struct {
-	authz    *authz.Enforcer
-	registry *registry.Service
-	identity *identity.Service
-	signer   *token.Signer
+	authz     *authz.Enforcer
+	registry  *registry.Service
+	identity  *identity.Service
+	lifecycle *lifecycle.Service
+	signer    *token.Signer
 }
 
 func newServices(ctx context.Context, a *app) (*services, error) {
@@ -36,11 +39,14 @@ func newServices(ctx context.Context, a *app) (*services, error) {
 	if err := signer.EnsureKey(ctx); err != nil {
 		return nil, fmt.Errorf("token signing key: %w", err)
 	}
-	policy := registry.NewPolicySource(store.NewSettings(a.db), 30*time.Second, time.Now)
+	policy := settings.NewPolicySource(store.NewSettings(a.db), 30*time.Second, time.Now)
 	units := store.NewUnits(a.db)
+	apps := lifecycle.New(lifecycle.Deps{Apps: store.NewApplications(a.db), Officers: store.NewOfficers(a.db), Authz: az,
+		Policies: policy, Audit: nil, Now: time.Now, Loc: chinaTime})
 	return &services{
-		authz:  az,
-		signer: signer,
+		lifecycle: apps,
+		authz:     az,
+		signer:    signer,
 		registry: registry.New(store.NewRegions(a.db), units, store.NewOfficers(a.db),
 			a.pii, az, policy, time.Now, chinaTime),
 		identity: identity.New(identity.Deps{

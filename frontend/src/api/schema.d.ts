@@ -4,6 +4,331 @@
  */
 
 export interface paths {
+    "/api/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List applications (审核队列)
+         * @description Unit roles see their unit's; legal offices their subtree; `same_level=true` narrows to the units the office approves.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description region subtree */
+                    region?: string;
+                    /** @description only units whose region equals `region` (or the caller's) */
+                    same_level?: boolean;
+                    /** @description unit id */
+                    unit_id?: number;
+                    /** @description kind */
+                    kind?: "new_card" | "replacement" | "renewal" | "inspection" | "cancellation" | "suspension" | "revocation";
+                    /** @description state */
+                    state?: "submitted" | "unit_approved" | "legal_approved" | "in_production" | "completed" | "returned" | "withdrawn" | "stale";
+                    /** @description officer id */
+                    officer_id?: number;
+                    /** @description officer name prefix */
+                    name?: string;
+                    /** @description page size */
+                    limit?: number;
+                    /** @description cursor from the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.ApplicationPage"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Apply (申请办卡 / 申请补卡 / 换发 / 年检申请 / 证件注销)
+         * @description Creates one application per officer, all or none. Select officers by `officer_ids`, or by `filter` with the `expected_count` the user saw (refused with 409 if the selection changed). Inspections need `round` (年检年度 = year of the last inspection): officers not in the round, or overdue, are refused. A refusal (422) lists every offending officer in `errors` (field `officers/{id}`) with its rule.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description what to apply for */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.ApplyBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["lifecycle.BatchResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count applications matching the list filters */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description region subtree */
+                    region?: string;
+                    /** @description only units whose region equals `region` */
+                    same_level?: boolean;
+                    /** @description unit id */
+                    unit_id?: number;
+                    /** @description kind */
+                    kind?: "new_card" | "replacement" | "renewal" | "inspection" | "cancellation" | "suspension" | "revocation";
+                    /** @description state */
+                    state?: "submitted" | "unit_approved" | "legal_approved" | "in_production" | "completed" | "returned" | "withdrawn" | "stale";
+                    /** @description officer id */
+                    officer_id?: number;
+                    /** @description officer name prefix */
+                    name?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.Count"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide on applications (单位审核 / 法制机构审核 / 退回 / 撤回 / 重新提交)
+         * @description All or none. `approve_unit`: the unit reviewer's stamp (not by the applicant); `approve_legal`: the legal office of the same level, after the gates (exam, photo, 在编, sanction, review, bar; inspections: not overdue, exam every 2nd inspection); a new, replacement or renewal certificate gets its number and joins the production queue. `reject` needs a comment. Select by `ids` or by `filter` with `expected_count`. Another reviewer acting first → 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the decision */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.DecideBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["lifecycle.BatchResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -229,6 +554,95 @@ export interface paths {
                 };
                 /** @description Forbidden */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/sanctions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend or revoke certificates (legal offices, own level)
+         * @description Takes effect at once. Revocation bars a new application for the configured period (default 2 years).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description officers and reason */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.SanctionBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["lifecycle.BatchResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -770,6 +1184,81 @@ export interface paths {
                 };
                 /** @description Too Many Requests */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officers/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An officer's application timeline */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description officer id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["domain.Step"][];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1495,6 +1984,39 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
+        "domain.AppKind": "new_card" | "replacement" | "renewal" | "inspection" | "cancellation" | "suspension" | "revocation";
+        /** @enum {string} */
+        "domain.AppState": "draft" | "submitted" | "unit_approved" | "legal_approved" | "in_production" | "completed" | "returned" | "withdrawn" | "stale";
+        "domain.Application": {
+            applicant_id: number;
+            applicant_name: string;
+            cert_no: string | null;
+            /** @enum {unknown} */
+            cert_type: "law_enforcement" | "supervision";
+            certificate_id: number | null;
+            created_at: string;
+            id: number;
+            id_number_masked: string;
+            /** @enum {unknown} */
+            kind: "new_card" | "replacement" | "renewal" | "inspection" | "cancellation" | "suspension" | "revocation";
+            officer_code: string;
+            officer_id: number;
+            officer_name: string;
+            reason: string;
+            region_code: string;
+            returned_comment: string;
+            /** Format: date */
+            round_due_on: string | null;
+            /** @description inspections: 年检年度 */
+            round_year: number;
+            /** @enum {unknown} */
+            state: "draft" | "submitted" | "unit_approved" | "legal_approved" | "in_production" | "completed" | "returned" | "withdrawn" | "stale";
+            unit_id: number;
+            unit_name: string;
+            updated_at: string;
+            version: number;
+        };
+        /** @enum {string} */
         "domain.CertState": "none" | "pending" | "active" | "suspended" | "revoked" | "cancelled" | "void";
         /** @enum {string} */
         "domain.CertType": "law_enforcement" | "supervision";
@@ -1574,6 +2096,17 @@ export interface components {
         "domain.Sex": "M" | "F";
         /** @enum {string} */
         "domain.Staffing": "established" | "contract" | "dispatched" | "seconded" | "temporary";
+        "domain.Step": {
+            actor_name: string;
+            application_id: number;
+            at: string;
+            comment: string;
+            /** @example approve */
+            decision: string;
+            kind: components["schemas"]["domain.AppKind"];
+            /** @example legal_approve */
+            step: string;
+        };
         "domain.Unit": {
             /** @example A00001 */
             code: string;
@@ -1607,9 +2140,59 @@ export interface components {
             /** @example lixia_operator */
             username: string;
         };
+        "httpapi.AppSelection": {
+            /** @example 37 */
+            expected_count: number;
+            /** @enum {unknown} */
+            kind?: "new_card" | "replacement" | "renewal" | "inspection" | "cancellation" | "suspension" | "revocation";
+            name?: string;
+            same_level?: boolean;
+            /** @enum {unknown} */
+            state?: "submitted" | "unit_approved" | "legal_approved" | "in_production" | "completed" | "returned" | "withdrawn" | "stale";
+            unit_id?: number;
+        };
+        "httpapi.ApplicationPage": {
+            items: components["schemas"]["domain.Application"][];
+            next_cursor?: string;
+        };
+        "httpapi.ApplyBody": {
+            /** @enum {unknown} */
+            cert_type?: "law_enforcement" | "supervision";
+            expected_count?: number;
+            filter?: components["schemas"]["httpapi.OfficerSelection"];
+            /** @enum {unknown} */
+            kind: "new_card" | "replacement" | "renewal" | "inspection" | "cancellation" | "suspension" | "revocation";
+            /**
+             * @description replacements
+             * @enum {string}
+             */
+            loss?: "lost" | "damaged";
+            officer_ids?: number[];
+            reason?: string;
+            /**
+             * @description inspections: 年检年度, required
+             * @example 2024
+             */
+            round?: number;
+            void_notice?: components["schemas"]["lifecycle.VoidNotice"];
+        };
         "httpapi.Count": {
             /** @example 4821 */
             total: number;
+        };
+        "httpapi.DecideBody": {
+            /** @enum {string} */
+            action: "approve_unit" | "approve_legal" | "reject" | "withdraw" | "resubmit";
+            comment?: string;
+            filter?: components["schemas"]["httpapi.AppSelection"];
+            ids?: number[];
+            /**
+             * @description Versions are the versions the reviewer saw (id → version): an item
+             *     changed since by someone else makes the whole batch a 409.
+             */
+            versions?: {
+                [key: string]: number;
+            };
         };
         "httpapi.Health": {
             /** @example ok */
@@ -1654,6 +2237,18 @@ export interface components {
             /** @example eyJkIjoiMjAxMi0wNi0zMCIsImkiOjEyM30 */
             next_cursor?: string;
         };
+        "httpapi.OfficerSelection": {
+            cert_no?: string;
+            /** @enum {unknown} */
+            cert_state?: "none" | "pending" | "active" | "suspended" | "revoked" | "cancelled" | "void";
+            /** @example 37 */
+            expected_count: number;
+            name?: string;
+            officer_code?: string;
+            unit_id?: number;
+            /** @example 2024 */
+            year?: number;
+        };
         "httpapi.PasswordChange": {
             new_password: string;
             old_password: string;
@@ -1676,6 +2271,14 @@ export interface components {
             title: string;
             /** @example about:blank */
             type: string;
+        };
+        "httpapi.SanctionBody": {
+            /** @enum {unknown} */
+            cert_type?: "law_enforcement" | "supervision";
+            /** @enum {unknown} */
+            kind: "suspension" | "revocation";
+            officer_ids: number[];
+            reason: string;
         };
         "httpapi.TokenResponse": {
             access_token: string;
@@ -1739,6 +2342,20 @@ export interface components {
             unit_id?: number;
             /** @example shizhong_operator */
             username: string;
+        };
+        "lifecycle.BatchResult": {
+            /** @example 12 */
+            count: number;
+            ids: number[];
+        };
+        "lifecycle.VoidNotice": {
+            /** @example 大众日报 */
+            newspaper?: string;
+            /**
+             * Format: date
+             * @example 2026-11-20
+             */
+            published_on?: string;
         };
     };
     responses: never;
