@@ -41,8 +41,14 @@ type Target struct {
 // are then row-scoped in SQL) and for creating records in one's scope.
 func Own(p domain.Principal) Target { return Target{Region: p.Scope, UnitID: p.UnitID} }
 
-// Enforcer answers authorization questions.
-type Enforcer struct{ e *casbin.Enforcer }
+// Enforcer answers authorization questions. Casbin evaluates the matcher
+// against every policy line, so besides the full enforcer (the stored
+// policy) it keeps one small enforcer per subject holding only that
+// subject's lines: a decision scans a handful of lines instead of all.
+type Enforcer struct {
+	e         *casbin.Enforcer
+	bySubject map[string]*casbin.Enforcer
+}
 
 // New builds an enforcer over a policy adapter; when the stored policy is
 // empty it is seeded from the embedded policy.csv.
@@ -61,7 +67,23 @@ func New(adapter persist.Adapter) (*Enforcer, error) {
 			return nil, err
 		}
 	}
-	return &Enforcer{e: e}, nil
+	en := &Enforcer{e: e, bySubject: map[string]*casbin.Enforcer{}}
+	groups := map[string][][]string{}
+	for _, rule := range must(e.GetPolicy()) {
+		groups[rule[0]] = append(groups[rule[0]], rule)
+	}
+	for sub, rules := range groups {
+		se, err := casbin.NewEnforcer(m)
+		if err != nil {
+			return nil, err
+		}
+		se.AddFunction("within", within)
+		if _, err := se.AddPolicies(rules); err != nil {
+			return nil, err
+		}
+		en.bySubject[sub] = se
+	}
+	return en, nil
 }
 
 // FilePolicy is an adapter reading the repository's policy.csv, for tests
@@ -99,8 +121,12 @@ func (en *Enforcer) Can(p domain.Principal, obj, act string, t Target) bool {
 	unit := strconv.FormatInt(p.UnitID, 10)
 	tunit := strconv.FormatInt(t.UnitID, 10)
 	for _, role := range subjects(p) {
-		ok, err := en.e.Enforce(role, obj, act, string(p.Scope), unit, string(t.Region), tunit)
-		if err == nil && ok {
+		se, ok := en.bySubject[role]
+		if !ok {
+			continue // no policy line for this subject: nothing is allowed
+		}
+		allowed, err := se.Enforce(role, obj, act, string(p.Scope), unit, string(t.Region), tunit)
+		if err == nil && allowed {
 			return true
 		}
 	}
