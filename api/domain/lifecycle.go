@@ -27,17 +27,19 @@ func (s CertState) Label() string {
 // terminal: a void card stays void even when found (登报声明作废), and a
 // new certificate is applied for instead. CertNone is a list placeholder,
 // not a stored state, so it has no transitions.
-var certExits = map[CertState][]CertState{
-	// Production may be cancelled, or the application withdrawn after a
-	// number was assigned; a replacement voids the old pending number.
-	CertPending:   {CertActive, CertCancelled, CertVoid},
-	CertActive:    {CertSuspended, CertRevoked, CertCancelled, CertVoid},
-	CertSuspended: {CertActive, CertRevoked, CertCancelled},
+func certExits(s CertState) []CertState {
+	return map[CertState][]CertState{
+		// Production may be cancelled, or the application withdrawn after a
+		// number was assigned; a replacement voids the old pending number.
+		CertPending:   {CertActive, CertCancelled, CertVoid},
+		CertActive:    {CertSuspended, CertRevoked, CertCancelled, CertVoid},
+		CertSuspended: {CertActive, CertRevoked, CertCancelled},
+	}[s]
 }
 
 // CanTransitionCert reports whether a certificate may move from one state to another.
 func CanTransitionCert(from, to CertState) bool {
-	return slices.Contains(certExits[from], to)
+	return slices.Contains(certExits(from), to)
 }
 
 // CertTransition returns nil when the transition is allowed, else a
@@ -95,47 +97,46 @@ func (s AppState) Label() string {
 	return string(s)
 }
 
-// Kind groups used by the application flow.
-var (
-	// unitKinds are applied for by a unit and pass unit, then legal review.
-	unitKinds = []AppKind{AppNewCard, AppReplacement, AppRenewal, AppInspection, AppCancellation}
-	// legalKinds are created by a legal office directly in AppSubmitted and
-	// approved in one legal step: there is no unit stamp to collect.
-	legalKinds = []AppKind{AppSuspension, AppRevocation}
-	// cardKinds produce a new card, so they pass through production.
-	cardKinds = []AppKind{AppNewCard, AppReplacement, AppRenewal}
-	allKinds  = slices.Concat(unitKinds, legalKinds)
-)
-
 type appEdge struct {
 	from, to AppState
 	kinds    []AppKind
 }
 
 // appEdges is the whole application flow; its order fixes NextStates' order.
-// Completed, withdrawn and stale are terminal.
-var appEdges = []appEdge{
-	{AppDraft, AppSubmitted, unitKinds},
-	{AppSubmitted, AppUnitApproved, unitKinds},
-	{AppSubmitted, AppLegalApproved, legalKinds},
-	{AppSubmitted, AppReturned, allKinds},
-	{AppSubmitted, AppWithdrawn, allKinds},
-	{AppUnitApproved, AppLegalApproved, unitKinds},
-	{AppUnitApproved, AppReturned, unitKinds},
-	{AppReturned, AppSubmitted, allKinds}, // amended and resubmitted
-	{AppReturned, AppWithdrawn, allKinds},
-	{AppLegalApproved, AppInProduction, cardKinds},
-	// Inspection completes once the chip is synced and the sticker replaced
-	// (rule 6); the other non-card kinds take effect on approval.
-	{AppLegalApproved, AppCompleted, []AppKind{AppInspection, AppCancellation, AppSuspension, AppRevocation}},
-	// An inspection approval not synced within its round can never be synced.
-	{AppLegalApproved, AppStale, []AppKind{AppInspection}},
-	{AppInProduction, AppCompleted, cardKinds},
+// Completed, withdrawn and stale are terminal. A function, not a package
+// variable, so no caller can change the flow at run time.
+func appEdges() []appEdge {
+	// unitKinds are applied for by a unit and pass unit, then legal review.
+	unitKinds := []AppKind{AppNewCard, AppReplacement, AppRenewal, AppInspection, AppCancellation}
+	// legalKinds are created by a legal office directly in AppSubmitted and
+	// approved in one legal step: there is no unit stamp to collect.
+	legalKinds := []AppKind{AppSuspension, AppRevocation}
+	// cardKinds produce a new card, so they pass through production.
+	cardKinds := []AppKind{AppNewCard, AppReplacement, AppRenewal}
+	allKinds := slices.Concat(unitKinds, legalKinds)
+	return []appEdge{
+		{AppDraft, AppSubmitted, unitKinds},
+		{AppSubmitted, AppUnitApproved, unitKinds},
+		{AppSubmitted, AppLegalApproved, legalKinds},
+		{AppSubmitted, AppReturned, allKinds},
+		{AppSubmitted, AppWithdrawn, allKinds},
+		{AppUnitApproved, AppLegalApproved, unitKinds},
+		{AppUnitApproved, AppReturned, unitKinds},
+		{AppReturned, AppSubmitted, allKinds}, // amended and resubmitted
+		{AppReturned, AppWithdrawn, allKinds},
+		{AppLegalApproved, AppInProduction, cardKinds},
+		// Inspection completes once the chip is synced and the sticker replaced
+		// (rule 6); the other non-card kinds take effect on approval.
+		{AppLegalApproved, AppCompleted, []AppKind{AppInspection, AppCancellation, AppSuspension, AppRevocation}},
+		// An inspection approval not synced within its round can never be synced.
+		{AppLegalApproved, AppStale, []AppKind{AppInspection}},
+		{AppInProduction, AppCompleted, cardKinds},
+	}
 }
 
 // InitialAppState is the state a new application of kind starts in.
 func InitialAppState(kind AppKind) AppState {
-	if slices.Contains(legalKinds, kind) {
+	if kind == AppSuspension || kind == AppRevocation { // created by a legal office, no draft
 		return AppSubmitted
 	}
 	return AppDraft
@@ -145,7 +146,7 @@ func InitialAppState(kind AppKind) AppState {
 // nil for terminal states and unknown kinds.
 func NextStates(kind AppKind, from AppState) []AppState {
 	var next []AppState
-	for _, e := range appEdges {
+	for _, e := range appEdges() {
 		if e.from == from && slices.Contains(e.kinds, kind) {
 			next = append(next, e.to)
 		}

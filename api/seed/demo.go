@@ -39,26 +39,28 @@ const (
 
 // DemoAccounts lists one account per role and level; the README and the
 // tests use this list.
-var DemoAccounts = []Account{
-	{"admin", DemoPassword, domain.RoleAdmin, "370000", "", "系统管理员", "系统管理员，管理全省用户、单位、区划和设置"},
-	{"sft_reviewer", DemoPassword, domain.RoleLegalReviewer, "370000", "", "省司法厅审核员",
-		"山东省司法厅法制审核：查看全省，审批省直单位的申请"},
-	{"jinan_reviewer", DemoPassword, domain.RoleLegalReviewer, "370100", "", "济南市司法局审核员",
-		"济南市司法局法制审核：查看济南全市，审批市直单位的申请"},
-	{"lixia_reviewer", DemoPassword, domain.RoleLegalReviewer, "370102", "", "历下区司法局审核员",
-		"历下区司法局法制审核：查看并审批历下区单位的申请"},
-	{"qingdao_reviewer", DemoPassword, domain.RoleLegalReviewer, "370200", "", "青岛市司法局审核员",
-		"青岛市司法局法制审核：查看青岛全市，审批市直单位的申请"},
-	{"lixia_operator", DemoPassword, domain.RoleUnitOperator, "370102", demoUnitCode(demoLixiaUnit), "历下城管经办人",
-		"济南市历下区城市管理局经办人：录入人员、提交办证和年检申请"},
-	{"lixia_unit_reviewer", DemoPassword, domain.RoleUnitReviewer, "370102", demoUnitCode(demoLixiaUnit), "历下城管审核人",
-		"济南市历下区城市管理局审核人：审核本单位申请（盖章）"},
-	{"jinan_operator", DemoPassword, domain.RoleUnitOperator, "370100", demoUnitCode(demoJinanUnit), "济南市场监管经办人",
-		"济南市市场监督管理局经办人：录入人员、提交办证和年检申请"},
-	{"jinan_unit_reviewer", DemoPassword, domain.RoleUnitReviewer, "370100", demoUnitCode(demoJinanUnit), "济南市场监管审核人",
-		"济南市市场监督管理局审核人：审核本单位申请（盖章）"},
-	{"card_issuer", DemoPassword, domain.RoleCardIssuer, "370000", "", "制证员",
-		"山东省司法厅制证员：制证批次、写芯片、发证"},
+func DemoAccounts() []Account {
+	return []Account{
+		{"admin", DemoPassword, domain.RoleAdmin, "370000", "", "系统管理员", "系统管理员，管理全省用户、单位、区划和设置"},
+		{"sft_reviewer", DemoPassword, domain.RoleLegalReviewer, "370000", "", "省司法厅审核员",
+			"山东省司法厅法制审核：查看全省，审批省直单位的申请"},
+		{"jinan_reviewer", DemoPassword, domain.RoleLegalReviewer, "370100", "", "济南市司法局审核员",
+			"济南市司法局法制审核：查看济南全市，审批市直单位的申请"},
+		{"lixia_reviewer", DemoPassword, domain.RoleLegalReviewer, "370102", "", "历下区司法局审核员",
+			"历下区司法局法制审核：查看并审批历下区单位的申请"},
+		{"qingdao_reviewer", DemoPassword, domain.RoleLegalReviewer, "370200", "", "青岛市司法局审核员",
+			"青岛市司法局法制审核：查看青岛全市，审批市直单位的申请"},
+		{"lixia_operator", DemoPassword, domain.RoleUnitOperator, "370102", demoUnitCode(demoLixiaUnit), "历下城管经办人",
+			"济南市历下区城市管理局经办人：录入人员、提交办证和年检申请"},
+		{"lixia_unit_reviewer", DemoPassword, domain.RoleUnitReviewer, "370102", demoUnitCode(demoLixiaUnit), "历下城管审核人",
+			"济南市历下区城市管理局审核人：审核本单位申请（盖章）"},
+		{"jinan_operator", DemoPassword, domain.RoleUnitOperator, "370100", demoUnitCode(demoJinanUnit), "济南市场监管经办人",
+			"济南市市场监督管理局经办人：录入人员、提交办证和年检申请"},
+		{"jinan_unit_reviewer", DemoPassword, domain.RoleUnitReviewer, "370100", demoUnitCode(demoJinanUnit), "济南市场监管审核人",
+			"济南市市场监督管理局审核人：审核本单位申请（盖章）"},
+		{"card_issuer", DemoPassword, domain.RoleCardIssuer, "370000", "", "制证员",
+			"山东省司法厅制证员：制证批次、写芯片、发证"},
+	}
 }
 
 // demoUnit is a unit of the demo data with its code and officer weight.
@@ -313,10 +315,10 @@ func createAccounts(ctx context.Context, d Deps, units []demoUnit) (int, error) 
 	for _, u := range units {
 		byCode[u.Code] = u.ID
 	}
-	hashes := make([]string, len(DemoAccounts))
-	errs := make([]error, len(DemoAccounts))
+	hashes := make([]string, len(DemoAccounts()))
+	errs := make([]error, len(DemoAccounts()))
 	var wg sync.WaitGroup
-	for i, a := range DemoAccounts {
+	for i, a := range DemoAccounts() {
 		wg.Go(func() { hashes[i], errs[i] = d.Hasher.Hash(ctx, a.Password) })
 	}
 	wg.Wait()
@@ -325,7 +327,7 @@ func createAccounts(ctx context.Context, d Deps, units []demoUnit) (int, error) 
 	}
 	users := store.NewUsers(d.DB)
 	n := 0
-	for i, a := range DemoAccounts {
+	for i, a := range DemoAccounts() {
 		u := store.NewUser{Username: a.Username, DisplayName: a.DisplayName, PasswordHash: hashes[i], Role: a.Role,
 			ScopeRegion: a.Scope, MustChangePassword: false}
 		if a.UnitCode != "" {

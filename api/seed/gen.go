@@ -24,6 +24,9 @@ type Deps struct {
 	Policy domain.InspectionPolicy
 	Today  domain.Date
 	Log    *slog.Logger
+	// Writers is the number of concurrent batch writers on PostgreSQL
+	// (SQLite has one writer); 0 means 2.
+	Writers int
 }
 
 func (d *Deps) fill() error {

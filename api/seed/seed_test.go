@@ -125,8 +125,8 @@ func TestDemo(t *testing.T) {
 		if n := count(t, db, "SELECT COUNT(DISTINCT city_code) FROM units WHERE level = 'city'"); n != 16 {
 			t.Errorf("city-level units in %d cities, want 16", n)
 		}
-		if n := count(t, db, "SELECT COUNT(*) FROM users"); n != len(seed.DemoAccounts) {
-			t.Errorf("%d users, want %d", n, len(seed.DemoAccounts))
+		if n := count(t, db, "SELECT COUNT(*) FROM users"); n != len(seed.DemoAccounts()) {
+			t.Errorf("%d users, want %d", n, len(seed.DemoAccounts()))
 		}
 		if n := count(t, db, "SELECT COUNT(*) FROM regions"); n != 153 {
 			t.Errorf("%d regions, want 153", n)
@@ -253,7 +253,7 @@ func TestDemo(t *testing.T) {
 		// Demo accounts: every role, the right scope and unit, the published password.
 		roles := map[domain.Role]bool{}
 		users := store.NewUsers(db)
-		for _, a := range seed.DemoAccounts {
+		for _, a := range seed.DemoAccounts() {
 			u, err := users.ByUsername(ctx, a.Username)
 			if err != nil {
 				t.Fatalf("%s: %v", a.Username, err)

@@ -22,10 +22,6 @@ const (
 	progressEvery         = 100_000
 )
 
-// Writers is the number of concurrent batch writers on PostgreSQL (SQLite
-// has a single writer). Generation runs ahead of them in its own goroutine.
-var Writers = 2
-
 // Officers inserts n synthetic officers (with certificates and exam
 // records in the same spread of states as the demo), creating the
 // synthetic units first if missing. Batches of 10,000 stream through
@@ -86,8 +82,11 @@ func Officers(ctx context.Context, d Deps, n int) (Summary, error) {
 		}
 	}()
 
-	writers := Writers
-	if d.DB.Dialect() != store.Postgres || writers < 1 {
+	writers := d.Writers
+	if writers < 1 {
+		writers = 2
+	}
+	if d.DB.Dialect() != store.Postgres {
 		writers = 1
 	}
 	var (

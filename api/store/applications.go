@@ -19,8 +19,10 @@ func NewApplications(db *DB) *Applications { return &Applications{db: db} }
 
 // openStates are the states of an application still in progress; an officer
 // has at most one (ux_applications_open).
-var openStates = []string{string(domain.AppDraft), string(domain.AppSubmitted), string(domain.AppUnitApproved),
-	string(domain.AppLegalApproved), string(domain.AppInProduction), string(domain.AppReturned)}
+func openStates() []string {
+	return []string{string(domain.AppDraft), string(domain.AppSubmitted), string(domain.AppUnitApproved),
+		string(domain.AppLegalApproved), string(domain.AppInProduction), string(domain.AppReturned)}
+}
 
 // chunk splits ids for IN lists (SQLite allows 32k parameters, PostgreSQL 65k).
 func chunk(ids []int64, n int) [][]int64 {
@@ -84,7 +86,7 @@ func (s *Applications) Candidates(ctx context.Context, officerIDs []int64, certT
 			out[e.OfficerID] = cand
 		}
 		var open []int64
-		if err := s.db.ctx(ctx).Model(&applicationRow{}).Where("officer_id IN ? AND state IN ?", ids, openStates).
+		if err := s.db.ctx(ctx).Model(&applicationRow{}).Where("officer_id IN ? AND state IN ?", ids, openStates()).
 			Pluck("officer_id", &open).Error; err != nil {
 			return nil, err
 		}

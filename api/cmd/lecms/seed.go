@@ -82,7 +82,7 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 		fmt.Fprintf(stdout, "demo: %s\n", sum)
 		printStates(stdout, sum)
 		fmt.Fprintf(stdout, "demo accounts (password %s):\n", seed.DemoPassword)
-		for _, acc := range seed.DemoAccounts {
+		for _, acc := range seed.DemoAccounts() {
 			fmt.Fprintf(stdout, "  %-20s %-15s %s  %s\n", acc.Username, acc.Role, acc.Scope, acc.Description)
 		}
 	}

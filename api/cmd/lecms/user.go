@@ -29,9 +29,11 @@ classes); the user must change it at first login. These commands act as the
 operator of the machine (a province-wide administrator) and are audited.
 `
 
-// operator is the principal the CLI acts as: whoever can run the binary
+// cliOperator is the principal the CLI acts as: whoever can run the binary
 // against the database already holds the keys to it.
-var operator = domain.Principal{Username: "cli", Role: domain.RoleAdmin, Scope: "370000"}
+func cliOperator() domain.Principal {
+	return domain.Principal{Username: "cli", Role: domain.RoleAdmin, Scope: "370000"}
+}
 
 func runUser(ctx context.Context, args []string, stdout io.Writer, _ *slog.Logger) error {
 	if len(args) == 0 {
@@ -60,6 +62,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer, _ *slog.Logge
 	}
 	cli := identity.Client{IP: "cli", RequestID: fmt.Sprintf("cli-%d", time.Now().UnixNano())}
 	users := store.NewUsers(a.db)
+	operator := cliOperator()
 	switch args[0] {
 	case "create":
 		pw, err := readPassword(*pwFile)
