@@ -62,10 +62,8 @@ func New(adapter persist.Adapter) (*Enforcer, error) {
 		return nil, fmt.Errorf("authz: %w", err)
 	}
 	e.AddFunction("within", within)
-	if len(must(e.GetPolicy())) == 0 {
-		if err := seed(e, m); err != nil {
-			return nil, err
-		}
+	if err := seed(e, m); err != nil {
+		return nil, err
 	}
 	en := &Enforcer{e: e, bySubject: map[string]*casbin.Enforcer{}}
 	groups := map[string][][]string{}
@@ -99,6 +97,9 @@ func PolicyText(text string) persist.Adapter { return stringadapter.NewAdapter(t
 // DefaultPolicyText is the repository's policy.csv.
 func DefaultPolicyText() string { return string(policyText) }
 
+// seed adds to the stored policy the rules of policy.csv it lacks, so a
+// database created by an older release gains the rules of new features.
+// Stored rules are never removed here.
 func seed(e *casbin.Enforcer, m model.Model) error {
 	tmp, err := casbin.NewEnforcer(m, FilePolicy())
 	if err != nil {
@@ -108,7 +109,16 @@ func seed(e *casbin.Enforcer, m model.Model) error {
 	if len(rules) == 0 {
 		return errors.New("authz: policy.csv has no rules")
 	}
-	if _, err := e.AddPolicies(rules); err != nil {
+	var missing [][]string
+	for _, r := range rules {
+		if ok, _ := e.HasPolicy(r); !ok {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, err := e.AddPolicies(missing); err != nil {
 		return fmt.Errorf("authz: store policy: %w", err)
 	}
 	return nil

@@ -93,6 +93,8 @@ func probes(h *harness) map[string]probe {
 			return "/api/v1/certificates/sanctions", map[string]any{"kind": "suspension", "officer_ids": []int64{a.farOfficer}, "reason": "矩阵"}
 		}
 	}
+	rp := recordsProbes(h)  // records
+	ip := issuanceProbes(h) // issuance
 	return map[string]probe{
 		"POST /api/v1/id-numbers/check": {inside: func(actor) (string, any) {
 			return "/api/v1/id-numbers/check", map[string]string{"id_number": "11010519491231002X"}
@@ -113,6 +115,7 @@ func probes(h *harness) map[string]probe {
 		"POST /api/v1/users/:id/enable":         {inside: userAction("enable", false, nil), outside: userAction("enable", true, nil)},
 		"POST /api/v1/users/:id/unlock":         {inside: userAction("unlock", false, nil), outside: userAction("unlock", true, nil)},
 		"POST /api/v1/clients":                  {inside: client(own), outside: client(far)},
+		"GET /api/v1/audit-events":              {inside: inScope("/api/v1/audit-events"), outside: outScope("/api/v1/audit-events")},
 		"GET /api/v1/applications":              {inside: inScope("/api/v1/applications"), outside: outScope("/api/v1/applications")},
 		"GET /api/v1/applications/count":        {inside: inScope("/api/v1/applications/count"), outside: outScope("/api/v1/applications/count")},
 		"POST /api/v1/applications":             {inside: apply(false), outside: apply(true)},
@@ -121,6 +124,36 @@ func probes(h *harness) map[string]probe {
 		}},
 		"POST /api/v1/certificates/sanctions": {inside: sanction(false), outside: sanction(true)},
 		"GET /api/v1/officers/:id/timeline":   {inside: timeline(false), outside: timeline(true)},
+		// records
+		"POST /api/v1/units":                       rp["POST /api/v1/units"],
+		"GET /api/v1/units/:id":                    rp["GET /api/v1/units/:id"],
+		"PUT /api/v1/units/:id":                    rp["PUT /api/v1/units/:id"],
+		"DELETE /api/v1/units/:id":                 rp["DELETE /api/v1/units/:id"],
+		"POST /api/v1/units/:id/dissolve":          rp["POST /api/v1/units/:id/dissolve"],
+		"POST /api/v1/officers":                    rp["POST /api/v1/officers"],
+		"PUT /api/v1/officers/:id":                 rp["PUT /api/v1/officers/:id"],
+		"GET /api/v1/officers/:id/profile":         rp["GET /api/v1/officers/:id/profile"],
+		"POST /api/v1/officers/:id/exams":          rp["POST /api/v1/officers/:id/exams"],
+		"PUT /api/v1/officers/:id/photo":           rp["PUT /api/v1/officers/:id/photo"],
+		"GET /api/v1/officers/:id/photo":           rp["GET /api/v1/officers/:id/photo"],
+		"GET /api/v1/officers/:id/photo/thumbnail": rp["GET /api/v1/officers/:id/photo/thumbnail"],
+		// issuance
+		"POST /api/v1/production/reports":              ip["POST /api/v1/production/reports"],
+		"GET /api/v1/production/queue":                 ip["GET /api/v1/production/queue"],
+		"POST /api/v1/production/batches":              ip["POST /api/v1/production/batches"],
+		"GET /api/v1/production/batches":               ip["GET /api/v1/production/batches"],
+		"GET /api/v1/production/batches/:id":           ip["GET /api/v1/production/batches/:id"],
+		"POST /api/v1/production/batches/:id/dispatch": ip["POST /api/v1/production/batches/:id/dispatch"],
+		"POST /api/v1/production/items/:id/ticket":     ip["POST /api/v1/production/items/:id/ticket"],
+		"POST /api/v1/production/items/:id/receipt":    ip["POST /api/v1/production/items/:id/receipt"],
+		"POST /api/v1/inspections/:id/ticket":          ip["POST /api/v1/inspections/:id/ticket"],
+		"POST /api/v1/inspections/:id/receipt":         ip["POST /api/v1/inspections/:id/receipt"],
+		"POST /api/v1/inspections/:id/sticker":         ip["POST /api/v1/inspections/:id/sticker"],
+		"POST /api/v1/inspections/:id/manual-sync":     ip["POST /api/v1/inspections/:id/manual-sync"],
+		"POST /api/v1/card-agents":                     ip["POST /api/v1/card-agents"],
+		"GET /api/v1/card-agents":                      ip["GET /api/v1/card-agents"],
+		"GET /api/v1/card-agents/version":              ip["GET /api/v1/card-agents/version"],
+		"GET /api/v1/card-agents/server-keys":          ip["GET /api/v1/card-agents/server-keys"],
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lecms/lecms/api/audit"
 	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/domain"
 	"github.com/lecms/lecms/api/httpapi"
@@ -22,6 +23,7 @@ import (
 	"github.com/lecms/lecms/api/lifecycle"
 	"github.com/lecms/lecms/api/password"
 	"github.com/lecms/lecms/api/pii"
+	"github.com/lecms/lecms/api/records"
 	"github.com/lecms/lecms/api/registry"
 	"github.com/lecms/lecms/api/settings"
 	"github.com/lecms/lecms/api/store"
@@ -120,9 +122,15 @@ func newHarnessPolicy(t *testing.T, db *store.DB, extraPolicy string) *harness {
 	reg := registry.New(store.NewRegions(db), units, store.NewOfficers(db), h.pii, az, policies, h.clock.Now, cst)
 	life := lifecycle.New(lifecycle.Deps{Apps: store.NewApplications(db), Officers: store.NewOfficers(db), Authz: az,
 		Policies: policies, Audit: h.audit, Now: h.clock.Now, Loc: cst})
-	h.e = httpapi.New(httpapi.Deps{Log: testLogger(), DB: db, Registry: reg, Identity: idn, Lifecycle: life,
+	recs := records.New(records.Deps{Units: units, Officers: store.NewOfficers(db), Photos: store.NewPhotos(db), Exams: store.NewExams(db),
+		Regions: store.NewRegions(db), Reader: reg, PII: h.pii, Authz: az, Audit: h.audit, Cancel: life, Now: h.clock.Now, Loc: cst})
+	trail, err := audit.New(store.NewAuditLog(db), audit.Options{Now: h.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.e = httpapi.New(h.withIssuance(httpapi.Deps{Log: testLogger(), DB: db, Registry: reg, Identity: idn, Lifecycle: life, Records: recs, Audit: trail,
 		Auth: httpapi.TokenAuth{Verify: idn.Authenticate}, Authz: az, Clients: idn, BodyLimit: 1 << 20, SecureCookie: true,
-		Spec: httpapi.Spec{Swagger2: docs.Swagger2(), OpenAPI3: docs.OpenAPI3()}})
+		Spec: httpapi.Spec{Swagger2: docs.Swagger2(), OpenAPI3: docs.OpenAPI3()}}, policies, cst))
 	h.fixture(hasher)
 	return h
 }

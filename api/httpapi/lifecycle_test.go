@@ -90,7 +90,7 @@ func TestNewCardFlowAssignsANumber(t *testing.T) {
 			t.Errorf("officer list columns not refreshed: %+v", o)
 		}
 		var steps []domain.Step
-		op.Get("/api/v1/officers/" + itoa(a.ID) + "/timeline").JSON(t, &steps)
+		op.Get("/api/v1/officers/"+itoa(a.ID)+"/timeline").JSON(t, &steps)
 		var names []string
 		for _, s := range steps {
 			names = append(names, s.Step+":"+s.ActorName)

@@ -28,7 +28,10 @@ type handlers struct {
 	auth     *authHandler
 	users    *usersHandler
 	registry *registryHandler
+	audit    *auditHandler
 	apps     *applicationsHandler
+	records  *recordsHandler  // records
+	issuance *issuanceHandler // issuance
 }
 
 func (h handlers) routes() []RouteSpec {
@@ -55,6 +58,7 @@ func (h handlers) routes() []RouteSpec {
 		{"POST", "/api/v1/users/:id/enable", Access{Obj: "user", Act: authz.Write}, h.users.enable},
 		{"POST", "/api/v1/users/:id/unlock", Access{Obj: "user", Act: authz.Write}, h.users.unlock},
 		{"POST", "/api/v1/clients", Access{Obj: "client", Act: authz.Write}, h.users.createClient},
+		{"GET", "/api/v1/audit-events", Access{Obj: "audit", Act: authz.Read}, h.audit.listAuditEvents},
 
 		// lifecycle: per-item jurisdiction, state and rule checks happen in the service.
 		{"GET", "/api/v1/applications", Access{Obj: "application", Act: authz.Read}, h.apps.list},
@@ -63,6 +67,41 @@ func (h handlers) routes() []RouteSpec {
 		{"POST", "/api/v1/applications/decisions", Access{Obj: "application", Act: authz.Read}, h.apps.decide},
 		{"POST", "/api/v1/certificates/sanctions", Access{Obj: "certificate", Act: "suspend"}, h.apps.sanction},
 		{"GET", "/api/v1/officers/:id/timeline", Access{Obj: "officer", Act: authz.Read}, h.apps.timeline},
+
+		// records: units, officers, photos and exams; the service checks each
+		// record's unit and region (outside the caller's view: 404).
+		{"POST", "/api/v1/units", Access{Obj: "unit", Act: authz.Write}, h.records.createUnit},
+		{"GET", "/api/v1/units/:id", Access{Obj: "unit", Act: authz.Read, ClientsToo: true}, h.records.getUnit},
+		{"PUT", "/api/v1/units/:id", Access{Obj: "unit", Act: authz.Write}, h.records.updateUnit},
+		{"DELETE", "/api/v1/units/:id", Access{Obj: "unit", Act: authz.Write}, h.records.deleteUnit},
+		{"POST", "/api/v1/units/:id/dissolve", Access{Obj: "unit", Act: authz.Write}, h.records.dissolveUnit},
+		{"POST", "/api/v1/officers", Access{Obj: "officer", Act: authz.Write}, h.records.createOfficer},
+		{"PUT", "/api/v1/officers/:id", Access{Obj: "officer", Act: authz.Write}, h.records.updateOfficer},
+		{"GET", "/api/v1/officers/:id/profile", Access{Obj: "officer", Act: authz.Read}, h.records.officerProfile},
+		{"POST", "/api/v1/officers/:id/exams", Access{Obj: "officer", Act: authz.Write}, h.records.addExam},
+		{"PUT", "/api/v1/officers/:id/photo", Access{Obj: "officer", Act: authz.Write}, h.records.putPhoto},
+		{"GET", "/api/v1/officers/:id/photo", Access{Obj: "officer", Act: authz.Read}, h.records.photo},
+		{"GET", "/api/v1/officers/:id/photo/thumbnail", Access{Obj: "officer", Act: authz.Read}, h.records.thumbnail},
+
+		// issuance: production (reports to the province, batches, chip writes)
+		// and inspection steps 4 and 5; the service checks each application's
+		// unit and region (outside the caller's view: 404).
+		{"POST", "/api/v1/production/reports", Access{Obj: "production", Act: "report"}, h.issuance.report},
+		{"GET", "/api/v1/production/queue", Access{Obj: "production", Act: authz.Read}, h.issuance.queue},
+		{"POST", "/api/v1/production/batches", Access{Obj: "certificate", Act: "issue"}, h.issuance.createBatch},
+		{"GET", "/api/v1/production/batches", Access{Obj: "production", Act: authz.Read}, h.issuance.listBatches},
+		{"GET", "/api/v1/production/batches/:id", Access{Obj: "production", Act: authz.Read}, h.issuance.getBatch},
+		{"POST", "/api/v1/production/batches/:id/dispatch", Access{Obj: "certificate", Act: "issue"}, h.issuance.dispatch},
+		{"POST", "/api/v1/production/items/:id/ticket", Access{Obj: "certificate", Act: "issue"}, h.issuance.issueTicket},
+		{"POST", "/api/v1/production/items/:id/receipt", Access{Obj: "certificate", Act: "issue"}, h.issuance.issueReceipt},
+		{"POST", "/api/v1/inspections/:id/ticket", Access{Obj: "certificate", Act: "sync"}, h.issuance.syncTicket},
+		{"POST", "/api/v1/inspections/:id/receipt", Access{Obj: "certificate", Act: "sync"}, h.issuance.syncReceipt},
+		{"POST", "/api/v1/inspections/:id/sticker", Access{Obj: "certificate", Act: "sync"}, h.issuance.sticker},
+		{"POST", "/api/v1/inspections/:id/manual-sync", Access{Obj: "certificate", Act: "manual_sync"}, h.issuance.manualSync},
+		{"POST", "/api/v1/card-agents", Access{Obj: "card_agent", Act: authz.Write}, h.issuance.registerAgent},
+		{"GET", "/api/v1/card-agents", Access{Obj: "card_agent", Act: authz.Read}, h.issuance.listAgents},
+		{"GET", "/api/v1/card-agents/version", signedIn, h.issuance.agentVersion},
+		{"GET", "/api/v1/card-agents/server-keys", signedIn, h.issuance.serverKeys},
 	}
 }
 

@@ -10,10 +10,13 @@ import (
 	"github.com/labstack/echo/v5"
 	"github.com/labstack/echo/v5/middleware"
 
+	"github.com/lecms/lecms/api/audit"
 	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/domain"
 	"github.com/lecms/lecms/api/identity"
+	"github.com/lecms/lecms/api/issuance"
 	"github.com/lecms/lecms/api/lifecycle"
+	"github.com/lecms/lecms/api/records"
 	"github.com/lecms/lecms/api/registry"
 )
 
@@ -30,6 +33,9 @@ type Deps struct {
 	Registry     *registry.Service
 	Identity     *identity.Service
 	Lifecycle    *lifecycle.Service
+	Records      *records.Service
+	Audit        *audit.Trail
+	Issuance     *issuance.Service // production and chip writes
 	Auth         Authenticator
 	Authz        *authz.Enforcer
 	Clients      ClientGate
@@ -69,11 +75,15 @@ func New(d Deps) *echo.Echo {
 		auth:     &authHandler{svc: d.Identity, secureCookie: d.SecureCookie},
 		users:    &usersHandler{svc: d.Identity},
 		registry: &registryHandler{svc: d.Registry},
+		audit:    &auditHandler{trail: d.Audit},
 		apps:     &applicationsHandler{svc: d.Lifecycle, registry: d.Registry},
+		records:  &recordsHandler{svc: d.Records},
+		issuance: &issuanceHandler{svc: d.Issuance},
 	}
-	api := e.Group("", apiNoStore())
+	// Routes are added one by one, not through an e.Group("", …): a group
+	// with middleware registers its own catch-all, which shadowed the SPA at "/".
 	for _, r := range h.routes() {
-		api.Add(r.Method, r.Path, r.handler, guard(r.Access, d)...)
+		e.Add(r.Method, r.Path, r.handler, append([]echo.MiddlewareFunc{apiNoStore()}, guard(r.Access, d)...)...)
 	}
 	// Unknown API paths must be problem JSON, never the SPA's index.html.
 	e.Any("/api/*", func(c *echo.Context) error { return echo.ErrNotFound })

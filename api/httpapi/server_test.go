@@ -20,6 +20,7 @@ import (
 	"github.com/lecms/lecms/api/httpapi/apitest"
 	"github.com/lecms/lecms/api/pii"
 	"github.com/lecms/lecms/api/registry"
+	"github.com/lecms/lecms/api/settings"
 	"github.com/lecms/lecms/api/store"
 	"github.com/lecms/lecms/docs"
 )
@@ -50,7 +51,7 @@ func newServerAs(t *testing.T, db *store.DB, p domain.Principal) *apitest.Client
 		t.Fatal(err)
 	}
 	svc := registry.New(store.NewRegions(db), store.NewUnits(db), store.NewOfficers(db), protector, az,
-		registry.NewPolicySource(store.NewSettings(db), time.Minute, fixedNow), fixedNow, time.FixedZone("CST", 8*3600))
+		settings.NewPolicySource(store.NewSettings(db), time.Minute, fixedNow), fixedNow, time.FixedZone("CST", 8*3600))
 	e := httpapi.New(httpapi.Deps{
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: db, SQL: db.SQL(), Registry: svc,
 		Auth: fixedAuth{p}, Authz: az, BodyLimit: 4096,

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ncruces/go-sqlite3/gormlite"
@@ -69,7 +70,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		// already set a connection opened while another writes fails at once.
 		// WAL lets readers run beside the writer; immediate transactions
 		// avoid lock-upgrade deadlocks.
-		dsn := "file:" + o.SQLitePath + "?_pragma=busy_timeout(15000)&_pragma=journal_mode(WAL)" +
+		// The path is escaped: a '#' or '?' in it would end the file name.
+		dsn := "file:" + sqliteURIPath(o.SQLitePath) + "?_pragma=busy_timeout(15000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		g, err = gorm.Open(gormlite.Open(dsn), cfg)
 	}
@@ -83,7 +85,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.MaxOpenConns > 0 {
 		sqlDB.SetMaxOpenConns(o.MaxOpenConns)
 	}
-	sqlDB.SetMaxIdleConns(o.MaxIdleConns)
+	if o.MaxIdleConns > 0 { // 0 keeps database/sql's default (2), not "no idle connection"
+		sqlDB.SetMaxIdleConns(o.MaxIdleConns)
+	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -92,6 +96,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s: %w", d, err)
 	}
 	return &DB{gorm: g, sql: sqlDB, dialect: d}, nil
+}
+
+// sqliteURIPath escapes the characters that would end the file name in a
+// file: URI ('?' starts the parameters, '#' a fragment).
+func sqliteURIPath(p string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
 }
 
 // Dialect reports the database kind.

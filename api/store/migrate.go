@@ -10,7 +10,7 @@ import (
 
 // SchemaVersion is the version this build migrates to. Bump it with every
 // schema change so operators can see what a database holds.
-const SchemaVersion = 1
+const SchemaVersion = 3
 
 // migrationLockID serialises migrations when many replicas start at once.
 const migrationLockID = 0x4c45434d53 // "LECMS"
@@ -27,7 +27,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := conn.AutoMigrate(schemaModels()...); err != nil {
 			return fmt.Errorf("migrate tables: %w", err)
 		}
-		for _, stmt := range db.indexDDL() {
+		for _, stmt := range append(db.indexDDL(), db.auditDDL()...) {
 			if err := conn.Exec(stmt).Error; err != nil {
 				return fmt.Errorf("migrate index: %w\n%s", err, stmt)
 			}

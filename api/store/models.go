@@ -61,6 +61,7 @@ type officerRow struct {
 	ReviewResult   string       `gorm:"size:16;not null;default:''"` // annual review (年度考核)
 	SanctionLevel  string       `gorm:"size:16;not null;default:''"`
 	SanctionUntil  *domain.Date `gorm:"type:date"`
+	Version        int          `gorm:"not null;default:1"` // optimistic concurrency of edits
 	// Current certificate, denormalised for the list (kept in step by the
 	// same transaction that changes the certificate).
 	CertID          *int64
@@ -185,6 +186,8 @@ type auditRow struct {
 	ActorName  string `gorm:"size:64;not null;default:''"`
 	Role       string `gorm:"size:32;not null;default:''"`
 	Scope      string `gorm:"size:16;not null;default:''"`
+	ProvCode   string `gorm:"size:2;not null;default:''"` // from Scope, for subtree search (see scope.go)
+	CityCode   string `gorm:"size:4;not null;default:''"`
 	Action     string `gorm:"size:64;not null;index"`
 	TargetType string `gorm:"size:32;not null;default:''"`
 	TargetID   string `gorm:"size:64;not null;default:''"`
@@ -197,6 +200,23 @@ type auditRow struct {
 }
 
 func (auditRow) TableName() string { return "audit_events" }
+
+// auditChainRow is the single row (id 1) holding the audit chain's state:
+// the head (last appended row) and the anchor (last pruned row). Appends
+// lock it, so the chain stays linear across replicas, and Verify compares
+// the last row with the head, so deleting the newest rows is detected.
+type auditChainRow struct {
+	ID         int64  `gorm:"primaryKey;autoIncrement:false"`
+	Algorithm  string `gorm:"size:16;not null;default:''"`
+	HeadID     int64  `gorm:"not null;default:0"`
+	HeadHash   []byte
+	AnchorID   int64 `gorm:"not null;default:0"`
+	AnchorHash []byte
+	AnchorAt   *time.Time
+	UpdatedAt  time.Time
+}
+
+func (auditChainRow) TableName() string { return "audit_chain" }
 
 type settingRow struct {
 	Key       string `gorm:"primaryKey;size:64"`
@@ -219,9 +239,11 @@ func allModels() []any {
 	return []any{
 		&regionRow{}, &unitRow{}, &officerRow{}, &examRow{}, &certificateRow{},
 		&applicationRow{}, &numberSequenceRow{}, &approvalStepRow{}, &userRow{},
-		&auditRow{}, &settingRow{}, &schemaVersionRow{},
+		&auditRow{}, &auditChainRow{}, &settingRow{}, &schemaVersionRow{},
 	}
 }
 
 // schemaModels is every table this build migrates.
-func schemaModels() []any { return append(allModels(), identityModels()...) }
+func schemaModels() []any {
+	return append(append(append(allModels(), identityModels()...), issuanceModels()...), recordsModels()...)
+}

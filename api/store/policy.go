@@ -1,8 +1,8 @@
 package store
 
 import (
-	gormadapter "github.com/casbin/gorm-adapter/v3"
 	"github.com/casbin/casbin/v3/persist"
+	gormadapter "github.com/casbin/gorm-adapter/v3"
 )
 
 // PolicyAdapter stores the Casbin authorization policy in the casbin_rules

@@ -4,6 +4,7 @@
 //	lecms migrate    apply database migrations
 //	lecms seed       load demo data or synthetic officers
 //	lecms user       manage accounts
+//	lecms audit      verify or prune the audit trail
 //
 // Configuration comes from LECMS_* environment variables (see README).
 package main
@@ -38,6 +39,7 @@ func commands() map[string]command {
 		"migrate": {"apply database migrations (a no-op when up to date)", runMigrate},
 		"seed":    {"load demo data (--demo) or N synthetic officers (--officers N)", runSeed},
 		"user":    {"manage accounts: create, list, reset-password, unlock", runUser},
+		"audit":   {"verify the audit trail's hash chain, or prune it past the retention period", runAudit},
 		"version": {"print the version", runVersion},
 	}
 }
@@ -46,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmds := commands()
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(stdout, "usage: lecms <command> [flags]\n\ncommands:")
-		for _, name := range []string{"serve", "migrate", "seed", "user", "version"} {
+		for _, name := range []string{"serve", "migrate", "seed", "user", "audit", "version"} {
 			if c, ok := cmds[name]; ok {
 				fmt.Fprintf(stdout, "  %-8s %s\n", name, c.summary)
 			}

@@ -43,6 +43,9 @@ func runServe(ctx context.Context, _ []string, _ io.Writer, _ *slog.Logger) erro
 		Registry:     svc.registry,
 		Identity:     svc.identity,
 		Lifecycle:    svc.lifecycle,
+		Records:      svc.records,
+		Issuance:     svc.issuance,
+		Audit:        svc.audit,
 		Auth:         httpapi.TokenAuth{Verify: svc.identity.Authenticate},
 		Authz:        svc.authz,
 		Clients:      svc.identity,
@@ -52,6 +55,8 @@ func runServe(ctx context.Context, _ []string, _ io.Writer, _ *slog.Logger) erro
 		Spec:         httpapi.Spec{Swagger2: docs.Swagger2(), OpenAPI3: docs.OpenAPI3(), UI: swaggerfiles.FS},
 		SPA:          spaFS(a.cfg.SPADir, a.log),
 	})
+	// issuance: inspection approvals not synced in their round become stale (rule 6).
+	go svc.issuance.RunSweeper(ctx, time.Hour, a.log)
 	a.log.Info("serving", "addr", a.cfg.Addr, "database", a.db.Dialect(), "spa", a.cfg.SPADir)
 	sc := echo.StartConfig{
 		Address:         a.cfg.Addr,
