@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from '@playwright/test'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const addr = '127.0.0.1:18080'
+// LECMS_E2E_ADDR / LECMS_E2E_OUTPUT let two suites run side by side on one machine.
+const addr = process.env.LECMS_E2E_ADDR ?? '127.0.0.1:18080'
 const baseURL = `http://${addr}`
 // LECMS_BIN points the suite at another server binary (default: the repo's bin/lecms).
 const server = process.env.LECMS_BIN ?? resolve(here, '../bin/lecms')
@@ -18,7 +19,7 @@ process.env.LECMS_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'lecms-e2e-'))
 
 export default defineConfig({
   testDir: './e2e',
-  outputDir: './test-results',
+  outputDir: process.env.LECMS_E2E_OUTPUT ?? './test-results',
   workers: 1,
   fullyParallel: false,
   retries: 0,

@@ -1,7 +1,10 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
-import { router } from './router'
+import { vPerms } from './auth/perms'
+import { createAppRouter } from './router'
 import './styles/main.css'
 
-createApp(App).use(createPinia()).use(router).mount('#app')
+const pinia = createPinia()
+const app = createApp(App).use(pinia)
+app.use(createAppRouter(pinia)).directive('perms', vPerms).mount('#app')

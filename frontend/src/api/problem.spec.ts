@@ -23,6 +23,21 @@ describe('toProblem', () => {
     expect(p.summary).toBe('参数 year 不正确：年度不能早于1990年')
   })
 
+  it('does not repeat field messages the detail already carries', () => {
+    const body = {
+      detail: '请求参数有误：用户名应为 3 至 64 个字符；姓名不能为空',
+      code: 'invalid',
+      errors: [
+        { field: 'username', rule: 'length', message: '用户名应为 3 至 64 个字符' },
+        { field: 'display_name', rule: 'required', message: '姓名不能为空' },
+        { field: 'display_name', rule: 'max', message: '第二条' },
+      ],
+    }
+    const p = toProblem(body, new Response(null, { status: 400 }))
+    expect(p.summary).toBe('请求参数有误：用户名应为 3 至 64 个字符；姓名不能为空：第二条')
+    expect(p.fieldErrors).toEqual({ username: '用户名应为 3 至 64 个字符', display_name: '姓名不能为空；第二条' })
+  })
+
   it('summarises a problem without field errors as its detail', () => {
     const p = toProblem({ detail: '执法人员不存在', code: 'not_found' }, new Response(null, { status: 404 }))
     expect(p.summary).toBe('执法人员不存在')

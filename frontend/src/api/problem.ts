@@ -28,12 +28,23 @@ export class ApiProblem extends Error implements ProblemBody {
   }
 
   /**
-   * `detail` plus the per-field messages, for the user: a 400's detail is generic
-   * (请求参数有误) and the field messages say what to fix.
+   * `detail` plus the per-field messages it does not already contain, for the user. The server
+   * now puts the field messages into `detail` (请求参数有误：…); older answers had a generic detail.
    */
   get summary(): string {
     const fields = [...new Set((this.errors ?? []).map((e) => e.message).filter((m) => m !== ''))]
-    return fields.length > 0 ? `${this.detail}：${fields.join('；')}` : this.detail
+    const missing = fields.filter((m) => !this.detail.includes(m))
+    return missing.length > 0 ? `${this.detail}：${missing.join('；')}` : this.detail
+  }
+
+  /** Messages per field, several joined with ；, for form items' `error`. */
+  get fieldErrors(): Record<string, string> {
+    const out: Record<string, string[]> = {}
+    for (const e of this.errors ?? []) {
+      const list = (out[e.field] ??= [])
+      if (e.message !== '' && !list.includes(e.message)) list.push(e.message)
+    }
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.join('；')]))
   }
 
   /** Message for a given query/body field, if the server named it. */

@@ -329,6 +329,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the audit trail (审计日志)
+         * @description Keyset-paginated, newest first. A city administrator sees the events of its region subtree; a province administrator also sees events without a region (anonymous logins, system jobs). Time bounds are RFC 3339; `to` is exclusive.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description region subtree inside your jurisdiction (6-digit code) */
+                    region?: string;
+                    /** @description events at or after (RFC 3339) */
+                    from?: string;
+                    /** @description events before (RFC 3339) */
+                    to?: string;
+                    /** @description actor user id */
+                    actor_id?: number;
+                    /** @description actor username, exact */
+                    actor?: string;
+                    /** @description action (officer.create) or family (officer) */
+                    action?: string;
+                    /** @description target type, exact (officer, unit, application …) */
+                    target_type?: string;
+                    /** @description target id, exact */
+                    target_id?: string;
+                    /** @description result */
+                    result?: "success" | "failure" | "denied";
+                    /** @description request id, exact */
+                    request_id?: string;
+                    /** @description page size */
+                    limit?: number;
+                    /** @description cursor from the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.AuditEventPage"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -563,6 +654,220 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered card agents */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.CardAgent"][];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a card agent's device key
+         * @description `public_key` is the first line of `lecms-cardagent -print-device-key` (or hello's `device_key`). Receipts are accepted only from registered keys. A key registered before is 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description name and device key */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.CardAgentBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.CardAgent"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-agents/server-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public keys for the card agents' config.json
+         * @description `ticket_keys` (the agent refuses every write without one) and `record_keys` (optional record verification).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.CardServerKeys"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-agents/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Card agent versions (minimum, latest)
+         * @description From the setting `card_agent_version`. The SPA compares the agent's `hello.version`: below `minimum` it does not write, below `latest` it suggests an update.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.CardAgentVersion"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -806,6 +1111,405 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspections/{id}/manual-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an inspection's chip sync by hand (card issuer)
+         * @description Where the province allows it (lifecycle policy `manual_chip_sync`), for a card whose chip cannot be written: same effect as a sync receipt, audited with the reason. Stale approvals are refused as for tickets.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description application id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description why */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.ManualSyncBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.ChipWriteResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an inspection's chip sync (step 4)
+         * @description The certificate's last inspection becomes the round's due date, its next due date one cycle later, its inspection count + 1. The application stays open (`legal_approved`, `next_step: sticker`) until the validity sticker is replaced (step 5). Receipt refusals as for cards.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description application id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description the agent's receipt */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.ReceiptBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.ChipWriteResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/sticker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the validity sticker was replaced (更换有效期标签, step 5)
+         * @description After the chip sync: the inspection is complete (all five steps done).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description application id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.ChipWriteResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write ticket for an inspection's chip sync (同步年检, step 4)
+         * @description For a legally approved inspection. The new record is inspected as of the round's due date and valid one cycle from it (not from today). `card_record` (read_card's record_bytes) is needed unless the server wrote the card's last record. If today is after the round's due date the approval is stale: the application becomes `stale` and 422 (rule `stale`) says the certificate must be cancelled. Pass the result to the agent's `sync_inspection`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description application id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description the card and the agent */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.TicketBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.WriteTicket"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1019,7 +1723,80 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Create an officer
+         * @description Unit operators add officers to their own unit. The ID number is validated (GB 11643) and normalised; sex and birth date are taken from it unless given. One record per person: a second record for the same ID number is refused (409) naming the existing officer code.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the officer */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["records.OfficerInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["records.OfficerProfile"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1193,6 +1970,503 @@ export interface paths {
                 };
             };
         };
+        /**
+         * Edit an officer
+         * @description Replaces every editable field; send the version the form was loaded at. If someone saved in between, the edit is refused (409) and nothing changes. The unit does not change by an edit.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description officer id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description the officer at its version */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["records.OfficerUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["records.OfficerProfile"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officers/{id}/exams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an exam result */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description officer id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description the result */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["records.ExamInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["records.Exam"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officers/{id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An officer's ID photo
+         * @description The stored JPEG, to whoever may read the officer. Cacheable privately; the ETag is the photo's SHA-256, and If-None-Match with it answers 304 without the image.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETag of the copy the client holds */
+                    "If-None-Match"?: string;
+                };
+                path: {
+                    /** @description officer id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the photo (image/jpeg) */
+                200: {
+                    headers: {
+                        /** @description quoted SHA-256 of the JPEG */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                        "image/jpeg": string;
+                    };
+                };
+                /** @description the client's copy is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Upload an officer's ID photo
+         * @description A JPEG or PNG, recognised by its content (never by file name or declared type), of at most 2 MB and 6000 px a side, at least 295×413 px, portrait (height/width 1.2–1.6; an EXIF orientation is honoured). Send it as multipart/form-data in field `photo` (or `file`), or as the raw request body (Content-Type image/jpeg or image/png). It is re-encoded as JPEG: no metadata (EXIF, GPS position) is kept. A refusal names its rule on field `photo`: format, corrupt, max_size, min_size, portrait; over 2 MB is 413.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description officer id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description the photo (multipart/form-data); or send the image as the body
+                         */
+                        photo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["records.PhotoInfo"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Request Entity Too Large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officers/{id}/photo/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An officer's photo thumbnail
+         * @description A 96×134 JPEG cut from the photo's centre, for lists. Cacheable privately with an ETag, like the photo.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETag of the copy the client holds */
+                    "If-None-Match"?: string;
+                };
+                path: {
+                    /** @description officer id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the thumbnail (image/jpeg) */
+                200: {
+                    headers: {
+                        /** @description quoted SHA-256 of the photo, suffixed -thumb */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                        "image/jpeg": string;
+                    };
+                };
+                /** @description the client's copy is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officers/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An officer's record for the edit form
+         * @description The officer with its editable fields, version, exams and photo. The full ID number is included only for those who may edit the record (the unit operator of its unit); each such read is audited.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description officer id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["records.OfficerProfile"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         delete?: never;
@@ -1308,6 +2582,657 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List production batches, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description page size */
+                    limit?: number;
+                    /** @description cursor from the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.ProductionBatchPage"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a production batch (制证批次)
+         * @description From a city's queue (`city`, with the `expected_count` the issuer saw: 409 if it changed; `370000` for province-level units) or from `application_ids`. All or none: the applications move to `in_production` and each gets a pending card.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description city or ids */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.BatchBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.BatchCreated"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A production batch and its cards (pending / written / issued) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description batch id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.ProductionBatchDetail"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/batches/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand out a batch's written cards (发放)
+         * @description Every card of the batch whose chip write was confirmed (`written`) becomes `issued`. 422 (rule `nothing_written`) when none is written.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description batch id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["lifecycle.BatchResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/items/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a card's chip write (发证)
+         * @description The agent's receipt, verified once with the registered device key against the ticket: the certificate becomes `active` with the chip UID, issue date, last inspection = issue date and next due date; the application `completed`; the card `written`. Refusals name their rule in `errors[].rule`: `replayed` (409), `ticket_expired`, `wrong_card`, `readback_mismatch`, `agent_not_registered`, `wrong_device`, `unknown_ticket`, `receipt_invalid` (422), `format` (400).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description application id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description the agent's receipt */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.ReceiptBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.ChipWriteResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/items/{id}/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write ticket for a new card (写卡凭据：办卡 / 补卡 / 换发)
+         * @description For an application in a production batch. The server signs the chip record (certificate number, name, unit, area, category, valid until one cycle from today, inspected today, the card's UID; provincial key) and a ticket (purpose `issue`, 5 minutes, bound to the certificate, card UID, record hash and the agent's device key; with the MIFARE card key). Pass `ticket` and `record` to the agent's `issue_card`. Rules in `errors[].rule`: `agent_not_registered`, `card_in_use`, `card_not_blank`, `record_invalid`, `record_too_large`, `state`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description application id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description the card and the agent */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.TicketBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.WriteTicket"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Production queue by city (待制证)
+         * @description Reported (or province-level) legally approved card applications waiting for a batch, per city: count and when the oldest was reported.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.ProductionQueueCity"][];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report approved card applications to the province (报省法制办)
+         * @description A city legal office reports its city's (市直 and county) legally approved new-card, replacement and renewal applications to the provincial office for production: `application_ids`, or `all` not yet reported. All or none; a refusal (422) lists every item in `errors` (field `applications/{id}`). Province-level approvals need no report (they join the queue at once): rule `level`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description what to report */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.ReportBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["lifecycle.BatchResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1451,7 +3376,392 @@ export interface paths {
             };
         };
         put?: never;
+        /**
+         * Create a unit
+         * @description The region must exist and lie in the caller's subtree; the level follows from the region. The credit code, when given, must carry a valid GB 32100 check character.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the unit */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["records.UnitInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["domain.Unit"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a unit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description unit id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["domain.Unit"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Edit a unit
+         * @description Replaces every field. A dissolved unit is not edited (422). The region may change only within the caller's subtree and only while no officer or user account belongs to the unit (409).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description unit id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description the unit */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["records.UnitInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["domain.Unit"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
         post?: never;
+        /**
+         * Delete a unit
+         * @description Only a unit without officers and user accounts can be deleted; one with officers is dissolved instead (409 says so).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description unit id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/dissolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dissolve a unit
+         * @description Marks the unit dissolved (it takes no new officers and is no longer edited) and starts the cancellation (注销) of its officers' certificates. Repeating the call is harmless and completes cancellations a failed call left out.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description unit id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description why */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["records.Dissolution"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["records.Dissolved"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2176,6 +4486,124 @@ export interface components {
             round?: number;
             void_notice?: components["schemas"]["lifecycle.VoidNotice"];
         };
+        "httpapi.AuditEvent": {
+            /** @example officer.update */
+            action: string;
+            /** @example 7 */
+            actor_id?: number;
+            /** @example jinan-admin */
+            actor_name?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T08:00:00.123456Z
+             */
+            at: string;
+            detail?: Record<string, never>;
+            /**
+             * @description hex; links the event into the chain
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            hash: string;
+            /** @example 1024 */
+            id: number;
+            /** @example 10.1.2.3 */
+            ip?: string;
+            /** @example 5f0c2a9e1b7d4c3a8e6f0b1d */
+            request_id?: string;
+            /** @enum {string} */
+            result: "success" | "failure" | "denied";
+            /** @example admin */
+            role?: string;
+            /** @example 370100 */
+            scope?: string;
+            /** @example 42 */
+            target_id?: string;
+            /** @example officer */
+            target_type?: string;
+        };
+        "httpapi.AuditEventPage": {
+            items: components["schemas"]["httpapi.AuditEvent"][];
+            next_cursor?: string;
+        };
+        "httpapi.BatchBody": {
+            application_ids?: number[];
+            /** @example 370100 */
+            city?: string;
+            /** @example 37 */
+            expected_count?: number;
+        };
+        "httpapi.BatchCreated": {
+            count: number;
+            id: number;
+            ids: number[];
+        };
+        "httpapi.CardAgent": {
+            /** @enum {string} */
+            alg: "ed25519" | "sm2";
+            created_at: string;
+            id: number;
+            /** @example 80f893b4d97acb00 */
+            key_id: string;
+            name: string;
+            public_key: string;
+            region_code: string;
+            registered_by: string;
+        };
+        "httpapi.CardAgentBody": {
+            /** @example 省司法厅制证室 1 号机 */
+            name: string;
+            /** @example ed25519:SYOrsk88WcqcpFdkeAsobFwFOj62FzC4q2CRAg68pW8= */
+            public_key: string;
+        };
+        "httpapi.CardAgentVersion": {
+            /**
+             * @description older agents should be updated
+             * @example 1.0.0
+             */
+            latest: string;
+            /**
+             * @description older agents must not write
+             * @example 1.0.0
+             */
+            minimum: string;
+            /** @example 1 */
+            protocol: number;
+        };
+        "httpapi.CardServerKeys": {
+            /** @enum {string} */
+            checksum: "crc32" | "sm3";
+            /** @enum {string} */
+            hash_alg: "sha256" | "sm3";
+            /** @description config.json record_keys */
+            record_keys: string[];
+            /** @description config.json ticket_keys */
+            ticket_keys: string[];
+        };
+        "httpapi.ChipWriteResult": {
+            application_id: number;
+            /** @enum {unknown} */
+            application_state: "legal_approved" | "completed";
+            cert_no: string;
+            /** @enum {unknown} */
+            cert_state: "active";
+            certificate_id: number;
+            chip_uid: string;
+            /** Format: date */
+            issued_on: string | null;
+            /** Format: date */
+            last_inspected_on: string;
+            /** Format: date */
+            next_due_on: string;
+            /**
+             * @description "sticker": replace the validity sticker (step 5)
+             * @enum {string}
+             */
+            next_step: "" | "sticker";
+            notice: string;
+            seq?: number;
+            /** @enum {string} */
+            slot?: "A" | "B";
+        };
         "httpapi.Count": {
             /** @example 4821 */
             total: number;
@@ -2222,6 +4650,10 @@ export interface components {
             password: string;
             /** @example lixia_operator */
             username: string;
+        };
+        "httpapi.ManualSyncBody": {
+            /** @example 芯片损坏无法读写，已核对卡面信息 */
+            reason: string;
         };
         "httpapi.OAuthToken": {
             access_token: string;
@@ -2272,6 +4704,73 @@ export interface components {
             /** @example about:blank */
             type: string;
         };
+        "httpapi.ProductionBatch": {
+            /**
+             * @description "" when made from ids
+             * @example 370100
+             */
+            city_code: string;
+            city_name: string;
+            created_at: string;
+            created_by: string;
+            id: number;
+            issued: number;
+            item_count: number;
+            pending: number;
+            written: number;
+        };
+        "httpapi.ProductionBatchDetail": {
+            batch: components["schemas"]["httpapi.ProductionBatch"];
+            items: components["schemas"]["httpapi.ProductionItem"][];
+        };
+        "httpapi.ProductionBatchPage": {
+            items: components["schemas"]["httpapi.ProductionBatch"][];
+            next_cursor?: string;
+        };
+        "httpapi.ProductionItem": {
+            application_id: number;
+            /** @enum {unknown} */
+            application_state: "in_production" | "completed";
+            /** @enum {string} */
+            card_state: "pending" | "written" | "issued";
+            /** @example 370102ZF000913 */
+            cert_no: string;
+            certificate_id: number;
+            /** @example 5C1D2E3F */
+            chip_uid: string;
+            issued_at: string | null;
+            /** @enum {unknown} */
+            kind: "new_card" | "replacement" | "renewal";
+            officer_code: string;
+            officer_id: number;
+            officer_name: string;
+            region_code: string;
+            /** @example A00001 */
+            unit_code: string;
+            unit_name: string;
+            written_at: string | null;
+        };
+        "httpapi.ProductionQueueCity": {
+            /**
+             * @description 370000: province-level units (省直单位)
+             * @example 370100
+             */
+            city_code: string;
+            /** @example 济南市 */
+            city_name: string;
+            /** @example 37 */
+            count: number;
+            /** @description when the oldest waiting application was reported */
+            oldest: string;
+        };
+        "httpapi.ReceiptBody": {
+            receipt: string;
+        };
+        "httpapi.ReportBody": {
+            /** @description all of the office's approved card applications not yet reported */
+            all?: boolean;
+            application_ids?: number[];
+        };
         "httpapi.SanctionBody": {
             /** @enum {unknown} */
             cert_type?: "law_enforcement" | "supervision";
@@ -2279,6 +4778,28 @@ export interface components {
             kind: "suspension" | "revocation";
             officer_ids: number[];
             reason: string;
+        };
+        "httpapi.TicketBody": {
+            /**
+             * @description the registered agent, or:
+             * @example 1
+             */
+            agent_id?: number;
+            /**
+             * @description read_card's record_bytes, if the card holds a record
+             * @example TEMBAQCqAAAAAQ4zNzAxMDIw...
+             */
+            card_record?: string;
+            /**
+             * @description read_card's uid
+             * @example 5C1D2E3F
+             */
+            card_uid: string;
+            /**
+             * @description hello's device_key_id
+             * @example 80f893b4d97acb00
+             */
+            device_key_id?: string;
         };
         "httpapi.TokenResponse": {
             access_token: string;
@@ -2296,6 +4817,36 @@ export interface components {
         "httpapi.UserPage": {
             items: components["schemas"]["domain.User"][];
             next_cursor?: string;
+        };
+        "httpapi.WriteTicket": {
+            application_id: number;
+            /** @example 5C1D2E3F */
+            card_uid: string;
+            /** @example 370102ZF000913 */
+            cert_no: string;
+            device_key_id: string;
+            expires_at: string;
+            /**
+             * Format: date
+             * @example 2026-11-26
+             */
+            last_inspection: string;
+            notice: string;
+            officer_name: string;
+            /** @enum {string} */
+            purpose: "issue" | "sync";
+            /** @description base64 of the signed chip record */
+            record: string;
+            /** @example 1 */
+            seq: number;
+            /** @description base64url, for issue_card / sync_inspection */
+            ticket: string;
+            unit_name: string;
+            /**
+             * Format: date
+             * @example 2028-11-26
+             */
+            valid_until: string;
         };
         "identity.ClientCredentials": {
             /** @example c_9f2b7d1a */
@@ -2356,6 +4907,264 @@ export interface components {
              * @example 2026-11-20
              */
             published_on?: string;
+        };
+        "records.Dissolution": {
+            /** @example 机构改革，职能并入济南市城市管理局 */
+            reason: string;
+        };
+        "records.Dissolved": {
+            /**
+             * @description CancellationsStarted counts the certificate cancellations (注销)
+             *     this call started; a retried call starts only those still missing.
+             * @example 12
+             */
+            cancellations_started: number;
+            unit: components["schemas"]["domain.Unit"];
+        };
+        "records.Exam": {
+            created_at: string;
+            id: number;
+            /**
+             * @description 公共法律知识 / 专业法律知识
+             * @enum {string}
+             */
+            kind: "general" | "special";
+            passed: boolean;
+            /** @example 86.5 */
+            score: number;
+            /**
+             * Format: date
+             * @example 2024-05-18
+             */
+            taken_on: string;
+        };
+        "records.ExamInput": {
+            /** @enum {string} */
+            kind: "general" | "special";
+            passed: boolean;
+            /** @example 86.5 */
+            score: number;
+            /**
+             * Format: date
+             * @example 2024-05-18
+             */
+            taken_on: string;
+        };
+        "records.OfficerInput": {
+            /**
+             * @description 执法区域, printed on the card
+             * @example 济南市历下区
+             */
+            area: string;
+            /**
+             * Format: date
+             * @description empty: from the ID number
+             * @example 1949-12-31
+             */
+            birth_date?: string;
+            /**
+             * @description 执法类别
+             * @example 城市管理
+             */
+            category?: string;
+            /**
+             * @description 执法人员编码
+             * @example A00001-0001
+             */
+            code: string;
+            /** @example 大学本科 */
+            education?: string;
+            /**
+             * @description any GB 11643 form: lower-case x, full-width digits
+             * @example 11010519491231002X
+             */
+            id_number: string;
+            /** @example 张三 */
+            name: string;
+            /** @example 科员 */
+            post?: string;
+            /** @enum {string} */
+            review_result?: "excellent" | "competent" | "basically_competent" | "incompetent";
+            /** @enum {string} */
+            sanction_level?: "warning" | "demerit" | "major_demerit" | "demotion" | "dismissal_probation";
+            /**
+             * Format: date
+             * @description required with a sanction
+             * @example 2027-06-30
+             */
+            sanction_until?: string;
+            /**
+             * @description empty: from the ID number
+             * @enum {unknown}
+             */
+            sex?: "M" | "F";
+            /** @enum {unknown} */
+            staffing: "established" | "contract" | "dispatched" | "seconded" | "temporary";
+            /** @example 40 */
+            training_hours?: number;
+            /**
+             * @description empty: the caller's unit; not changed by an edit
+             * @example 12
+             */
+            unit_id?: number;
+        };
+        "records.OfficerProfile": {
+            /** @example 济南市 */
+            area: string;
+            /**
+             * Format: date
+             * @example 1980-01-02
+             */
+            birth_date: string;
+            can_edit: boolean;
+            /** @example 市场监管 */
+            category: string;
+            /** @example 370100ZF000123 */
+            cert_no: string | null;
+            /** @enum {unknown} */
+            cert_state: "none" | "pending" | "active" | "suspended" | "revoked" | "cancelled" | "void";
+            /**
+             * @description The officer's current certificate, denormalised for the list.
+             * @enum {unknown|null}
+             */
+            cert_type: "law_enforcement" | "supervision" | null;
+            /** @example 3701000001 */
+            code: string;
+            created_at: string;
+            /** @enum {unknown} */
+            due_state: "none" | "ok" | "due_soon" | "overdue";
+            education?: string;
+            exams: components["schemas"]["records.Exam"][];
+            has_photo: boolean;
+            id: number;
+            /** @example 11010519491231002X */
+            id_number?: string;
+            /** @example 370102********123X */
+            id_number_masked: string;
+            /**
+             * Format: date
+             * @example 2010-06-30
+             */
+            last_inspected_on: string | null;
+            /** @example 张三 */
+            name: string;
+            /**
+             * Format: date
+             * @example 2012-06-30
+             */
+            next_due_on: string | null;
+            photo: components["schemas"]["records.PhotoInfo"] | null;
+            post?: string;
+            /** @example 370100 */
+            region_code: string;
+            /** @enum {string} */
+            review_result: "" | "excellent" | "competent" | "basically_competent" | "incompetent";
+            /** @enum {string} */
+            sanction_level: "" | "warning" | "demerit" | "major_demerit" | "demotion" | "dismissal_probation";
+            /** Format: date */
+            sanction_until: string | null;
+            /** @enum {unknown} */
+            sex: "M" | "F";
+            /** @enum {unknown} */
+            staffing: "established" | "contract" | "dispatched" | "seconded" | "temporary";
+            /** @example 40 */
+            training_hours: number;
+            unit_dissolved: boolean;
+            unit_id: number;
+            /** @example 济南市市场监督管理局 */
+            unit_name: string;
+            updated_at: string;
+            /** @example 3 */
+            version: number;
+        };
+        "records.OfficerUpdate": {
+            /**
+             * @description 执法区域, printed on the card
+             * @example 济南市历下区
+             */
+            area: string;
+            /**
+             * Format: date
+             * @description empty: from the ID number
+             * @example 1949-12-31
+             */
+            birth_date?: string;
+            /**
+             * @description 执法类别
+             * @example 城市管理
+             */
+            category?: string;
+            /**
+             * @description 执法人员编码
+             * @example A00001-0001
+             */
+            code: string;
+            /** @example 大学本科 */
+            education?: string;
+            /**
+             * @description any GB 11643 form: lower-case x, full-width digits
+             * @example 11010519491231002X
+             */
+            id_number: string;
+            /** @example 张三 */
+            name: string;
+            /** @example 科员 */
+            post?: string;
+            /** @enum {string} */
+            review_result?: "excellent" | "competent" | "basically_competent" | "incompetent";
+            /** @enum {string} */
+            sanction_level?: "warning" | "demerit" | "major_demerit" | "demotion" | "dismissal_probation";
+            /**
+             * Format: date
+             * @description required with a sanction
+             * @example 2027-06-30
+             */
+            sanction_until?: string;
+            /**
+             * @description empty: from the ID number
+             * @enum {unknown}
+             */
+            sex?: "M" | "F";
+            /** @enum {unknown} */
+            staffing: "established" | "contract" | "dispatched" | "seconded" | "temporary";
+            /** @example 40 */
+            training_hours?: number;
+            /**
+             * @description empty: the caller's unit; not changed by an edit
+             * @example 12
+             */
+            unit_id?: number;
+            /** @example 3 */
+            version: number;
+        };
+        "records.PhotoInfo": {
+            /** @example 413 */
+            height: number;
+            /**
+             * @description also the ETag
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            updated_at: string;
+            /** @example 295 */
+            width: number;
+        };
+        "records.UnitInput": {
+            /** @example A00001 */
+            code: string;
+            /** @example 王芳 */
+            contact?: string;
+            /**
+             * @description 统一社会信用代码 (GB 32100)
+             * @example 11370100MB1234567C
+             */
+            credit_code?: string;
+            /** @example 济南市市场监督管理局 */
+            name: string;
+            /** @example 0531-86012345 */
+            phone?: string;
+            /** @example 370100 */
+            region_code: string;
         };
     };
     responses: never;

@@ -32,3 +32,36 @@ export type Staffing = NonNullable<Officer['staffing']>
 /** RFC 9457 problem body as the spec declares it (taken from the officer list's 400 response). */
 export type Problem = paths['/api/v1/officers']['get']['responses'][400]['content']['application/problem+json']
 export type FieldError = NonNullable<Problem['errors']>[number]
+
+type PostBody<P extends keyof paths> = paths[P] extends {
+  post: { requestBody: { content: { 'application/json': infer B } } }
+}
+  ? B
+  : never
+
+type PostOk<P extends keyof paths, S extends number> = paths[P] extends {
+  post: { responses: { [K in S]: { content: { 'application/json': infer T } } } }
+}
+  ? T
+  : never
+
+// Identity: login, session, the signed-in user.
+export type LoginRequest = PostBody<'/api/v1/auth/login'>
+export type TokenResponse = PostOk<'/api/v1/auth/login', 200>
+export type PasswordChange = PostBody<'/api/v1/auth/password'>
+export type Me = Ok<'/api/v1/me'>
+export type Permission = Me['permissions'][number]
+
+// User administration (用户管理).
+export type UserPage = Ok<'/api/v1/users'>
+export type User = UserPage['items'][number]
+export type UserQuery = Query<'/api/v1/users'>
+export type Role = User['role']
+export type NewUser = PostBody<'/api/v1/users'>
+export type PasswordReset = PostBody<'/api/v1/users/{id}/password-reset'>
+
+// Audit trail (审计日志).
+export type AuditEventPage = Ok<'/api/v1/audit-events'>
+export type AuditEvent = AuditEventPage['items'][number]
+export type AuditQuery = Query<'/api/v1/audit-events'>
+export type AuditResult = AuditEvent['result']

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia } from 'pinia'
+import { createPinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { ElMessage } from 'element-plus'
 import App from '@/App.vue'
-import { routes } from '@/router'
+import { installAuthGuards, routes } from '@/router'
+import { useAuthStore } from '@/stores/auth'
+import { reviewerMe, sessionServer } from '@/test/auth'
 import { json, mockFetch, problem, type FetchMock } from '@/test/fetchMock'
 import { officer, regionTree, unit } from '@/test/fixtures'
 import { DUE_LEGEND } from './dueState'
@@ -38,13 +40,17 @@ async function settle(): Promise<void> {
 describe('OfficerListView', () => {
   let fetch: FetchMock
   let router: Router
+  let pinia: Pinia
   let wrapper: VueWrapper
 
+  /** Opens a page as a signed-in legal reviewer (the session is restored from the refresh cookie). */
   async function open(path: string): Promise<void> {
+    pinia = createPinia()
     router = createRouter({ history: createMemoryHistory(), routes })
+    installAuthGuards(router, pinia)
     await router.push(path)
     await router.isReady()
-    wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
+    wrapper = mount(App, { global: { plugins: [pinia, router] }, attachTo: document.body })
     await settle()
   }
 
@@ -53,6 +59,7 @@ describe('OfficerListView', () => {
   beforeEach(() => {
     vi.spyOn(ElMessage, 'error').mockImplementation(() => ({ close() {} }) as never)
     fetch = mockFetch({
+      ...sessionServer(reviewerMe()).routes,
       '/api/v1/regions': () => json(regionTree),
       '/api/v1/units': () => json({ items: [unit] }),
       [LIST]: pagedList,
@@ -61,6 +68,7 @@ describe('OfficerListView', () => {
   })
   afterEach(() => {
     wrapper?.unmount()
+    useAuthStore(pinia).dispose()
     vi.unstubAllGlobals()
     document.body.innerHTML = ''
   })
@@ -70,10 +78,15 @@ describe('OfficerListView', () => {
     expect(wrapper.text()).toContain('山东省行政执法证件管理信息系统')
     expect(wrapper.find('[data-testid="due-legend"]').text().replace(/\s/g, '')).toBe(DUE_LEGEND)
     const menu = wrapper.find('.side-menu').text()
-    for (const t of ['档案管理', '申请办卡', '年检申请', '单位审核', '法制机构审核', '证件注销', '制证批次']) {
-      expect(menu).toContain(t)
-    }
-    expect(wrapper.findAll('.side-menu .el-menu-item.is-disabled')).toHaveLength(8)
+    expect(menu).toContain('档案管理')
+    // 系统管理 (用户管理, 审计日志) needs user:read / audit:read, which a reviewer does not hold.
+    expect(menu).not.toContain('系统管理')
+    // Entries without a page yet are disabled and say so.
+    for (const item of wrapper.findAll('.side-menu .el-menu-item.is-disabled')) expect(item.text()).toContain('即将上线')
+    expect(wrapper.find('[data-testid="user-name"]').text()).toBe('济南市司法局审核员')
+    // The API calls carry the access token the refresh (page load) handed out.
+    expect(fetch.requestsTo(LIST)[0]!.headers.get('Authorization')).toBe('Bearer tok-1')
+    expect(fetch.requestsTo('/api/v1/auth/refresh')).toHaveLength(1)
 
     const tr = bodyRows()
     expect(tr).toHaveLength(20)

@@ -3,7 +3,7 @@ import type { CertState, CertType, Sex, Staffing } from '@/api/types'
 
 export const certStates = {
   none: '未申领',
-  pending: '办理中',
+  pending: '待制证',
   active: '有效',
   suspended: '暂扣',
   revoked: '吊销',
