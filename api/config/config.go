@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,6 +43,7 @@ type Config struct {
 	Demo           bool // seed demo data on first start of an empty database
 	InsecureCookie bool // refresh cookie without Secure, for plain-http trials only
 	CORSOrigins    []string
+	TrustedProxies []string // CIDRs, or "loopback"/"private": whose X-Forwarded-For names the client
 	BodyLimit      int64
 	LogLevel       string
 	LogFormat      string
@@ -73,6 +75,7 @@ func Load(env Lookup) (*Config, error) {
 		SPADir:         r.str("LECMS_SPA_DIR", "./frontend/dist"),
 		DataCipher:     r.str("LECMS_DATA_CIPHER", pii.AES256GCM),
 		CORSOrigins:    r.list("LECMS_CORS_ORIGINS"),
+		TrustedProxies: r.list("LECMS_TRUSTED_PROXIES"),
 		BodyLimit:      int64(r.int("LECMS_BODY_LIMIT_BYTES", 4<<20, 1024, 64<<20)),
 		LogLevel:       r.str("LECMS_LOG_LEVEL", "info"),
 		LogFormat:      r.str("LECMS_LOG_FORMAT", "json"),
@@ -100,6 +103,14 @@ func Load(env Lookup) (*Config, error) {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		r.fail("LECMS_LOG_FORMAT must be json or text")
+	}
+	for _, p := range c.TrustedProxies {
+		if p == "loopback" || p == "private" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil {
+			r.fail("LECMS_TRUSTED_PROXIES: %q is not a CIDR (e.g. 10.0.0.0/8), \"loopback\" or \"private\"", p)
+		}
 	}
 	if key := r.secret("LECMS_DATA_KEY"); key != "" {
 		c.DataKey = r.key32("LECMS_DATA_KEY", key)

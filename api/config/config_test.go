@@ -59,6 +59,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"LECMS_DATA_CIPHER":       {"LECMS_DATA_CIPHER": "des"},
 		"LECMS_DEMO":              {"LECMS_DEMO": "maybe"},
 		"LECMS_ENV":               {"LECMS_ENV": "staging"},
+		"LECMS_TRUSTED_PROXIES":   {"LECMS_TRUSTED_PROXIES": "10.0.0.0/8,nginx"},
 	}
 	for name, m := range cases {
 		if _, err := Load(env(m)); err == nil || !strings.Contains(err.Error(), name) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 
 	"github.com/labstack/echo/v5"
@@ -27,29 +28,59 @@ type ClientGate interface {
 
 // Deps is everything the HTTP edge needs; main wires it.
 type Deps struct {
-	Log          *slog.Logger
-	DB           Pinger
-	SQL          *sql.DB // for pool metrics; may be nil
-	Registry     *registry.Service
-	Identity     *identity.Service
-	Lifecycle    *lifecycle.Service
-	Records      *records.Service
-	Audit        *audit.Trail
-	Issuance     *issuance.Service // production and chip writes
-	Auth         Authenticator
-	Authz        *authz.Enforcer
-	Clients      ClientGate
-	CORSOrigins  []string
+	Log         *slog.Logger
+	DB          Pinger
+	SQL         *sql.DB // for pool metrics; may be nil
+	Registry    *registry.Service
+	Identity    *identity.Service
+	Lifecycle   *lifecycle.Service
+	Records     *records.Service
+	Audit       *audit.Trail
+	Issuance    *issuance.Service // production and chip writes
+	Auth        Authenticator
+	Authz       *authz.Enforcer
+	Clients     ClientGate
+	CORSOrigins []string
+	// IPExtractor says where the client address comes from; nil = the
+	// connection's address (no proxy is trusted).
+	IPExtractor  echo.IPExtractor
 	BodyLimit    int64
 	SecureCookie bool
 	Spec         Spec
 	SPA          fs.FS // built SPA (index.html + assets); nil when not built
 }
 
+// TrustedProxies builds the client-address extractor for a list of CIDRs
+// (and the words "loopback" and "private"): X-Forwarded-For is believed
+// only from those, so login rate limits see real clients behind the
+// proxy and nobody can forge their address around it.
+func TrustedProxies(list []string) echo.IPExtractor {
+	if len(list) == 0 {
+		return nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range list {
+		switch p {
+		case "loopback":
+			opts = append(opts, echo.TrustLoopback(true))
+		case "private":
+			opts = append(opts, echo.TrustPrivateNet(true))
+		default:
+			if _, n, err := net.ParseCIDR(p); err == nil {
+				opts = append(opts, echo.TrustIPRange(n))
+			}
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
 // New builds the HTTP handler.
 func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	if d.IPExtractor != nil {
+		e.IPExtractor = d.IPExtractor
+	}
 	m := newMetrics(d.SQL)
 
 	e.Use(requestID(), accessLog(d.Log), middleware.Recover(), m.middleware(),

@@ -50,6 +50,7 @@ func runServe(ctx context.Context, _ []string, _ io.Writer, _ *slog.Logger) erro
 		Authz:        svc.authz,
 		Clients:      svc.identity,
 		CORSOrigins:  a.cfg.CORSOrigins,
+		IPExtractor:  httpapi.TrustedProxies(a.cfg.TrustedProxies),
 		BodyLimit:    a.cfg.BodyLimit,
 		SecureCookie: !a.cfg.InsecureCookie,
 		Spec:         httpapi.Spec{Swagger2: docs.Swagger2(), OpenAPI3: docs.OpenAPI3(), UI: swaggerfiles.FS},
