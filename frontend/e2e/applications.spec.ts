@@ -127,6 +127,11 @@ async function approveIn(page: Page, path: string, name: string, kindLabel: stri
   await expect(rowOf(page, name)).toHaveCount(0)
 }
 
+
+// Each test signs three roles in and walks a whole flow: on a loaded 2-core
+// CI machine that takes longer than the suite's default 60 s per test.
+test.describe.configure({ timeout: 180_000 })
+
 test('申请办卡 → 单位审核 → 法制机构审核: the officer is 待制证 with a certificate number', async ({ browser }, testInfo) => {
   const op = await as(browser, testInfo, OPERATOR)
 
