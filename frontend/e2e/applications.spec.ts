@@ -9,7 +9,9 @@ import { resolve } from 'node:path'
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from '@playwright/test'
 import { apiGet, bearer, login, logBrowserErrors, screenshotDir } from './helpers'
 
-test.describe.configure({ mode: 'serial' })
+// Serial; and each test signs three roles in and walks a whole flow, which
+// takes longer than the suite's default 60 s on a loaded 2-core CI machine.
+test.describe.configure({ mode: 'serial', timeout: 180_000 })
 
 const OPERATOR = 'lixia_operator'
 const UNIT_REVIEWER = 'lixia_unit_reviewer'
@@ -127,10 +129,6 @@ async function approveIn(page: Page, path: string, name: string, kindLabel: stri
   await expect(rowOf(page, name)).toHaveCount(0)
 }
 
-
-// Each test signs three roles in and walks a whole flow: on a loaded 2-core
-// CI machine that takes longer than the suite's default 60 s per test.
-test.describe.configure({ timeout: 180_000 })
 
 test('申请办卡 → 单位审核 → 法制机构审核: the officer is 待制证 with a certificate number', async ({ browser }, testInfo) => {
   const op = await as(browser, testInfo, OPERATOR)
