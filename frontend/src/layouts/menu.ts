@@ -17,6 +17,8 @@ import {
   CreditCard,
   RefreshRight,
   Files,
+  Postcard,
+  Promotion,
 } from '@element-plus/icons-vue'
 import type { PermRequirement } from '@/stores/auth'
 
@@ -42,8 +44,10 @@ export const menuEntries: MenuEntry[] = [
   { key: 'legal-review', title: '法制机构审核', icon: Checked, to: '/reviews/legal', perm: 'application:approve_legal' },
   { key: 'cancellations', title: '证件注销', icon: CircleClose, to: '/applications/cancellation', perm: 'application:create' },
   { key: 'my-applications', title: '我的申请', icon: Files, to: '/applications/mine', perm: 'application:create' },
-  { key: 'batches', title: '制证批次', icon: Printer },
-  { key: 'units', title: '单位管理', icon: OfficeBuilding },
+  { key: 'production-report', title: '报省制证', icon: Promotion, to: '/production/reports', perm: 'production:report' },
+  { key: 'batches', title: '制证批次', icon: Printer, to: '/production', perm: 'production:read' },
+  { key: 'inspection-sync', title: '同步年检', icon: Postcard, to: '/inspections/sync', perm: 'certificate:sync' },
+  { key: 'units', title: '单位管理', icon: OfficeBuilding, to: '/units', perm: 'unit:write' },
   {
     key: 'admin',
     title: '系统管理',

@@ -11,6 +11,7 @@ import { SYSTEM_NAME } from '@/appInfo'
 import MainLayout from '@/layouts/MainLayout.vue'
 import { useAuthStore, type PermRequirement } from '@/stores/auth'
 import { workflowPageRoutes, workflowRoutes } from './workflowRoutes'
+import { cardRoutes } from './cardRoutes'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -50,7 +51,14 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/views/officers/OfficerListView.vue'),
         meta: { title: '档案管理', perm: 'officer:read' },
       },
+      {
+        path: 'units',
+        name: 'units',
+        component: () => import('@/views/records/UnitListView.vue'),
+        meta: { title: '单位管理', perm: 'unit:write' },
+      },
       ...workflowRoutes,
+      ...cardRoutes,
       {
         path: 'account/password',
         name: 'password',
