@@ -6,7 +6,7 @@ NPM     ?= npm
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build build-agent spa spa-deps spec spec-check test test-go test-spa test-e2e bench clean
+.PHONY: run build build-agent spa spa-deps spec spec-check test test-go test-spa test-e2e cross-build bench clean
 
 ## run: build the SPA and the server, then serve on the embedded database with demo data
 run: spa build
@@ -51,12 +51,16 @@ spec-check:
 ## card agent through pcscd (when available), SPA type check and unit tests, browser end-to-end
 test: spec-check test-go test-spa test-e2e
 
-test-go:
+test-go: cross-build
 	@if [ -z "$${TEST_DATABASE_URL:-}" ]; then \
 	  echo "!!! TEST_DATABASE_URL is not set: Go tests run on the embedded SQLite only (CI runs PostgreSQL too)"; \
 	  [ -z "$${CI:-}" ] || { echo "CI needs TEST_DATABASE_URL"; exit 1; }; fi
 	$(GO) vet ./...
 	$(GO) test -p 1 -count=1 ./...
+
+## cross-build: the card agent must build for Windows (winscard, no cgo) as well as Linux
+cross-build:
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cardagent/cmd/lecms-cardagent
 
 test-spa: spa-deps
 	cd frontend && $(NPM) run --silent typecheck && $(NPM) run --silent test
