@@ -7,7 +7,8 @@
 #
 # Steps (idempotent; only 127.0.0.1 is contacted):
 #   1. create database $BENCH_DB if missing; seed N synthetic officers with
-#      `lecms seed --officers` unless it already holds >= N; VACUUM ANALYZE
+#      `lecms seed --officers` unless it already holds >= N; VACUUM ANALYZE;
+#      create a province-wide reader account for the bearer token wrk sends
 #   2. print EXPLAIN (ANALYZE, BUFFERS) of the city-subtree page (first page,
 #      generic plan of the prepared statement, a cursor page)
 #   3. pgbench -M prepared -c $CONNS -j 2 -T $DURATION with the page's SQL
@@ -17,11 +18,14 @@
 #      LECMS_DB_MAX_OPEN_CONNS=pool, wrk -c $CONNS for $DURATION on first pages
 #      and on cursor pages (scripts/bench/officers.lua); the statement the
 #      server sends is sampled from pg_stat_activity and printed
-#   5. summary: req/s, p50, p99 of both, ratio API/pgbench
+#   5. summary: req/s, p50, p99 of both, ratio API/pgbench, and the CPU per
+#      request of load generator, lecms and PostgreSQL backends
 #   6. Go benchmarks of Officers.List against the same database (GOBENCH=1)
 #   7. seed vs plain COPY (SEED_COMPARE=1): time `lecms seed --officers N`
 #      into a scratch database, export the rows it wrote with COPY TO, time
-#      COPY FROM into empty clones (CREATE TABLE … (LIKE … INCLUDING ALL))
+#      COPY FROM into empty clones (CREATE TABLE … (LIKE … INCLUDING ALL)), and
+#      into clones without indexes followed by CREATE INDEX
+# The whole run takes ~8-12 min after the first seeding on 2 cores.
 #
 # Environment (defaults):
 #   N=1000000         officers in $BENCH_DB (and seeded for the seed/COPY comparison)
@@ -35,8 +39,9 @@
 #   SERVER_ENV=""     extra environment for the server, e.g. "GOGC=200"
 #   PGBENCH=1         0 skips pgbench (API-only comparisons of server builds)
 #   GOBENCH=1         run the Go benchmarks; GOBENCHTIME=3s
-#   SEED_COMPARE=1    run the seed vs COPY comparison (~2 min at 1M)
+#   SEED_COMPARE=1    run the seed vs COPY comparison (3-6 min at 1M; KEEP_SEEDCMP=1 keeps the database)
 #   LECMS_BIN=bin/lecms  (built with `make build` when missing)
+#   BENCH_USER=bench_<epoch>  the reader account created for this run
 #   OUT=/tmp/lecms-bench-<time>  logs, pgbench logs, wrk output
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,7 +88,7 @@ stop_server() {
 }
 cleanup() {
   stop_server
-  rm -f "$OUT"/*.csv
+  rm -f "$OUT"/*.csv "$OUT/pagesql"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -85,7 +85,7 @@ func BenchmarkServeOfficerList(b *testing.B) {
 		b.Skip("set LECMS_BENCH_DATABASE_URL or TEST_DATABASE_URL to benchmark on PostgreSQL")
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	svc, err := newServices(ctx, &app{db: db, pii: p, log: log})
+	svc, err := newServices(ctx, &app{cfg: cfg, db: db, pii: p, log: log})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -60,7 +60,9 @@ func runUser(ctx context.Context, args []string, stdout io.Writer, _ *slog.Logge
 	if err != nil {
 		return err
 	}
-	cli := identity.Client{IP: "cli", RequestID: fmt.Sprintf("cli-%d", time.Now().UnixNano())}
+	// No client address: the command runs on the server itself. The request
+	// id marks the audit lines as coming from the command line.
+	cli := identity.Client{RequestID: fmt.Sprintf("cli-%d", time.Now().UnixNano())}
 	users := store.NewUsers(a.db)
 	operator := cliOperator()
 	switch args[0] {
