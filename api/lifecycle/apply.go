@@ -161,15 +161,7 @@ func validateApply(req ApplyRequest, lp domain.LifecyclePolicy) error {
 // against the count the user saw.
 func (s *Service) selectOfficers(ctx context.Context, p domain.Principal, req ApplyRequest) ([]int64, error) {
 	if req.Filter == nil {
-		seen := map[int64]bool{}
-		var ids []int64
-		for _, id := range req.OfficerIDs {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-		return ids, nil
+		return uniqueIDs(req.OfficerIDs), nil
 	}
 	q := store.OfficerQuery{Region: p.Scope, UnitID: p.UnitID, CertState: req.Filter.CertState, Year: req.Filter.Year,
 		NamePrefix: req.Filter.Name, OfficerCode: req.Filter.OfficerCode, CertNo: req.Filter.CertNo}

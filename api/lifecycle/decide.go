@@ -312,15 +312,7 @@ func (s *Service) selectApps(ctx context.Context, p domain.Principal, req Decide
 		if len(req.IDs) > MaxBatch {
 			return nil, domain.Invalid(domain.FieldError{Field: "ids", Rule: "max_items", Message: "一次最多处理 20000 项"})
 		}
-		seen := map[int64]bool{}
-		var ids []int64
-		for _, id := range req.IDs {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-		return ids, nil
+		return uniqueIDs(req.IDs), nil
 	}
 	f := *req.Filter
 	f.Region = p.Scope

@@ -66,6 +66,20 @@ func refused(code domain.Code, msg string, field func(id int64) string, rs []dom
 	return e
 }
 
+// uniqueIDs drops repeated ids, keeping the first-seen order (a batch
+// naming an item twice acts on it once).
+func uniqueIDs(in []int64) []int64 {
+	seen := make(map[int64]bool, len(in))
+	out := make([]int64, 0, len(in))
+	for _, id := range in {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func officerField(id int64) string { return "officers/" + strconv.FormatInt(id, 10) }
 func appField(id int64) string     { return "applications/" + strconv.FormatInt(id, 10) }
 

@@ -55,25 +55,3 @@ func (s *Clients) ByClientID(ctx context.Context, clientID string) (APIClient, e
 	}
 	return clientFromRow(r), nil
 }
-
-// List returns the clients whose scope lies in a region subtree.
-func (s *Clients) List(ctx context.Context, region domain.RegionCode) ([]APIClient, error) {
-	var rows []apiClientRow
-	q := s.db.ctx(ctx).Order("id")
-	switch region.Level() {
-	case domain.LevelProvince:
-		q = q.Where("substr(scope_region, 1, 2) = ?", region.Province())
-	case domain.LevelCity:
-		q = q.Where("substr(scope_region, 1, 4) = ?", region.City())
-	case domain.LevelCounty:
-		q = q.Where("scope_region = ?", string(region))
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make([]APIClient, len(rows))
-	for i, r := range rows {
-		out[i] = clientFromRow(r)
-	}
-	return out, nil
-}
