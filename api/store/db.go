@@ -78,6 +78,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", d, err)
 	}
+	g.ClauseBuilders["LIMIT"] = literalLimit
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, err

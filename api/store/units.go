@@ -11,7 +11,8 @@ type Units struct{ db *DB }
 
 func NewUnits(db *DB) *Units { return &Units{db: db} }
 
-// unitWithRegion is a list row (named field: see officerWithUnit).
+// unitWithRegion is a list row. The row is a named field: GORM ignores
+// embedded fields of unexported types.
 type unitWithRegion struct {
 	Row        unitRow `gorm:"embedded"`
 	RegionName string

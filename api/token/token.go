@@ -85,6 +85,8 @@ type Signer struct {
 	active     Key
 	loaded     time.Time
 	lastMissAt time.Time
+
+	verified verifiedCache
 }
 
 // reloadEvery bounds how stale a replica's key ring can be; unknown key ids
@@ -176,7 +178,12 @@ func (s *Signer) Sign(ctx context.Context, c Claims) (string, time.Time, error) 
 
 // Verify checks signature, algorithm (EdDSA only: "none" and HMAC
 // confusion are refused), issuer, audience, expiry and the kid.
+// A token verified within the last minute is not checked again (see
+// verifiedCache).
 func (s *Signer) Verify(ctx context.Context, raw string) (Claims, error) {
+	if c, ok := s.verified.get(raw, s.now()); ok {
+		return c, nil
+	}
 	var c Claims
 	_, err := jwt.ParseWithClaims(raw, &c, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
@@ -200,5 +207,6 @@ func (s *Signer) Verify(ctx context.Context, raw string) (Claims, error) {
 	if c.Kind != KindUser && c.Kind != KindClient || c.Subject == "" {
 		return Claims{}, fmt.Errorf("%w: missing kind or subject", ErrInvalid)
 	}
+	s.verified.put(raw, c, s.now())
 	return c, nil
 }

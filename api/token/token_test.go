@@ -171,3 +171,52 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// A remembered token is still refused once it expires, and a token that
+// failed is never remembered.
+func TestVerifiedTokensAreRememberedOnlyUntilExpiry(t *testing.T) {
+	_, c, ks := newSigner(t)
+	s := NewSigner(ks, 20*time.Second, c.now) // expires well inside the cache's minute
+	ctx := context.Background()
+	raw, _, err := s.Sign(ctx, userClaims())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.Verify(ctx, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(10 * time.Second)
+	again, err := s.Verify(ctx, raw)
+	if err != nil || again.ID != first.ID || again.Subject != "42" {
+		t.Fatalf("second verification: %+v, %v", again, err)
+	}
+	// 55 s after signing: past expiry and leeway, inside the cache's minute.
+	c.t = c.t.Add(45 * time.Second)
+	if _, err := s.Verify(ctx, raw); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("expired token accepted: %v", err)
+	}
+	// A tampered copy is a different string and is checked in full, every time.
+	raw2, _, err := s.Sign(ctx, userClaims())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := editSegment(t, raw2, 1, func(m map[string]any) { m["role"] = "admin" })
+	for range 2 {
+		if _, err := s.Verify(ctx, bad); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("tampered token accepted: %v", err)
+		}
+	}
+}
+
+// The cache stays bounded however many tokens pass through it.
+func TestVerifiedCacheIsBounded(t *testing.T) {
+	var v verifiedCache
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for i := range verifiedMax + 10 {
+		v.put("token-"+time.Duration(i).String(), Claims{}, now)
+	}
+	if n := len(v.entries); n > verifiedMax {
+		t.Fatalf("cache holds %d entries, bound is %d", n, verifiedMax)
+	}
+}

@@ -28,6 +28,7 @@ func runServe(ctx context.Context, _ []string, _ io.Writer, _ *slog.Logger) erro
 	if err != nil {
 		return err
 	}
+	tuneGC(a.log)
 	defer a.Close()
 	if err := seedDemoIfEmpty(ctx, a); err != nil {
 		return err
