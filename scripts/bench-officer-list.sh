@@ -2,8 +2,12 @@
 # bench-officer-list.sh: the officer list at 1,000,000 officers on PostgreSQL,
 # the API side by side with pgbench running the same SQL (the database's own
 # limit), in one run. See docs/performance.md for results and reading.
+# PAGE=queue measures a city legal office's approval queue instead (the
+# unit-approved applications of its own level; applications are added to the
+# benchmark database once from scripts/bench/applications.sql).
 #
 #   make build && scripts/bench-officer-list.sh
+#   PAGE=queue GOBENCH=0 SEED_COMPARE=0 scripts/bench-officer-list.sh
 #
 # Steps (idempotent; only 127.0.0.1 is contacted):
 #   1. create database $BENCH_DB if missing; seed N synthetic officers with
@@ -16,7 +20,7 @@
 #      city a bind parameter: first pages, then cursor pages
 #   4. for each pool size in $POOLS: `lecms serve` on a spare port with
 #      LECMS_DB_MAX_OPEN_CONNS=pool, wrk -c $CONNS for $DURATION on first pages
-#      and on cursor pages (scripts/bench/officers.lua); the statement the
+#      and on cursor pages (scripts/bench/pages.lua); the statement the
 #      server sends is sampled from pg_stat_activity and printed
 #   5. summary: req/s, p50, p99 of both, ratio API/pgbench, and the CPU per
 #      request of load generator, lecms and PostgreSQL backends
@@ -28,10 +32,12 @@
 # The whole run takes ~8-12 min after the first seeding on 2 cores.
 #
 # Environment (defaults):
+#   PAGE=officers     or queue (a city legal office's approval queue)
 #   N=1000000         officers in $BENCH_DB (and seeded for the seed/COPY comparison)
 #   BENCH_DB=lecms_bench
 #   DURATION=20       seconds per measured wrk/pgbench run (each after a 3 s warm-up)
 #   CONNS=64          concurrent connections of wrk and pgbench clients
+#   PGB_CONNS=$CONNS  pgbench clients alone, e.g. 16 = as many backends as the API's pool
 #   POOLS="16 32 64"  LECMS_DB_MAX_OPEN_CONNS values to try (idle = open)
 #   REPEAT=1          rounds of (pgbench, API for each pool); more rounds give a spread
 #                     under a noisy machine (the summary shows every round and the best)
@@ -47,11 +53,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
+PAGE=${PAGE:-officers}
+case $PAGE in
+  officers) PAGE_TABLE=officers PAGE_PATH='/api/v1/officers?region=370100&limit=50' ;;
+  queue) PAGE_TABLE=applications PAGE_PATH='/api/v1/applications?same_level=true&state=unit_approved&region=370100&limit=50' ;;
+  *) echo "PAGE must be officers or queue" >&2; exit 2 ;;
+esac
 N=${N:-1000000}
 BENCH_DB=${BENCH_DB:-lecms_bench}
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-3}
 CONNS=${CONNS:-64}
+PGB_CONNS=${PGB_CONNS:-$CONNS}
 POOLS=${POOLS:-16 32 64}
 REPEAT=${REPEAT:-1}
 LOG_LEVEL=${LOG_LEVEL:-info}
@@ -120,7 +133,21 @@ psql_q -d "$BENCH_DB" -c "SELECT relname || ' ' || pg_size_pretty(pg_total_relat
 # after any of them is full and dated (the API then runs one statement).
 read -r Y0 Y1 < <(psql_q -F' ' -d "$BENCH_DB" -c "SELECT extract(year FROM min(next_due_on))::int + 1, extract(year FROM max(next_due_on))::int - 1 FROM officers")
 [ "$Y1" -ge "$Y0" ] || Y1=$Y0
-echo "cursor pages start at random dates in $Y0-01-01 .. $Y1-12-28"
+if [ "$PAGE" = queue ]; then
+  if [ "$(psql_q -d "$BENCH_DB" -c "SELECT count(*) FROM applications")" = 0 ]; then
+    t0=$(now)
+    psql_q -d "$BENCH_DB" -f scripts/bench/applications.sql
+    psql_q -d "$BENCH_DB" -c "VACUUM ANALYZE applications"
+    echo "applications written from scripts/bench/applications.sql in $(secs "$t0" "$(now)") s"
+  fi
+  psql_q -F' ' -d "$BENCH_DB" -c "SELECT state, count(*) FROM applications GROUP BY 1 ORDER BY 1" | sed 's/^/  applications: /'
+  echo "  queue of 济南 (370100, unit_approved): $(psql_q -d "$BENCH_DB" -c "SELECT count(*) FROM applications WHERE region_code = '370100' AND state = 'unit_approved'")"
+  # Cursor pages of the queue start after a random application id.
+  read -r Y0 Y1 < <(psql_q -F' ' -d "$BENCH_DB" -c "SELECT min(id), max(id) FROM applications")
+  echo "cursor pages start after random application ids in $Y0 .. $Y1"
+else
+  echo "cursor pages start at random dates in $Y0-01-01 .. $Y1-12-28"
+fi
 
 # A province-wide reader account for wrk (the API wants a bearer token): a
 # new one per run, so that no password need be remembered between runs. The
@@ -159,35 +186,50 @@ login() {
 }
 
 # ---------------------------------------------------------------- SQL
-say "the SQL (from store.Officers.FirstPageSQL via scripts/bench/pagesql)"
+say "the SQL (from the server code via scripts/bench/pagesql: store.Officers.FirstPageSQL, store.Applications.PageSQL)"
 go build -o "$OUT/pagesql" ./scripts/bench/pagesql
 export LECMS_DATABASE_URL=$DB_URL
-FIRST_SQL=$("$OUT/pagesql" -region 370100 -limit 50)
-PGB_FIRST=$("$OUT/pagesql" -region 370100 -limit 50 -pgbench)
-PGB_CURSOR=$("$OUT/pagesql" -region 370100 -limit 50 -pgbench -cursor)
+FIRST_SQL=$("$OUT/pagesql" -page "$PAGE" -region 370100 -limit 50)
+PGB_FIRST=$("$OUT/pagesql" -page "$PAGE" -region 370100 -limit 50 -pgbench)
+PGB_CURSOR=$("$OUT/pagesql" -page "$PAGE" -region 370100 -limit 50 -pgbench -cursor)
 unset LECMS_DATABASE_URL
 city_vars='\set c random(1, 16)
 \set city 3700 + :c + case when :c >= 12 then 1 else 0 end'
-printf '%s\n%s\n' "$city_vars" "$PGB_FIRST" >"$OUT/first.pgb"
-printf '%s\n\\set y random(%d, %d)\n\\set m random(1, 12)\n\\set d random(1, 28)\n\\set due :y * 10000 + :m * 100 + :d\n\\set id 1\n%s\n' \
-  "$city_vars" "$Y0" "$Y1" "$PGB_CURSOR" >"$OUT/cursor.pgb"
-echo "first page, as FirstPageSQL prints it:"; echo "  $FIRST_SQL"
+if [ "$PAGE" = queue ]; then
+  city_vars="$city_vars"'
+\set region :city * 100'
+  printf '%s\n%s\n' "$city_vars" "$PGB_FIRST" >"$OUT/first.pgb"
+  printf '%s\n\\set id random(%d, %d)\n%s\n' "$city_vars" "$Y0" "$Y1" "$PGB_CURSOR" >"$OUT/cursor.pgb"
+else
+  printf '%s\n%s\n' "$city_vars" "$PGB_FIRST" >"$OUT/first.pgb"
+  printf '%s\n\\set y random(%d, %d)\n\\set m random(1, 12)\n\\set d random(1, 28)\n\\set due :y * 10000 + :m * 100 + :d\n\\set id 1\n%s\n' \
+    "$city_vars" "$Y0" "$Y1" "$PGB_CURSOR" >"$OUT/cursor.pgb"
+fi
+echo "first page, as the server code prints it:"; echo "  $FIRST_SQL"
 echo "pgbench script, first page ($OUT/first.pgb):"; sed 's/^/  /' "$OUT/first.pgb"
 echo "pgbench script, cursor page ($OUT/cursor.pgb):"; sed 's/^/  /' "$OUT/cursor.pgb"
 
 # ---------------------------------------------------------------- 2. EXPLAIN
-say "EXPLAIN (ANALYZE, BUFFERS): city subtree 370100 (济南), first page"
+say "EXPLAIN (ANALYZE, BUFFERS): $PAGE, city 370100 (济南), first page"
 psql_q -d "$BENCH_DB" -c "EXPLAIN (ANALYZE, BUFFERS) $FIRST_SQL"
 say "EXPLAIN: the same as a prepared statement with the city a parameter, generic plan (what pgx reuses)"
+if [ "$PAGE" = queue ]; then first_param=${PGB_FIRST//:region/\$1} param_value=370100; else first_param=${PGB_FIRST//:city/\$1} param_value=3701; fi
 psql_q -d "$BENCH_DB" <<SQL
-PREPARE page(text) AS ${PGB_FIRST//:city/\$1};
+PREPARE page(text) AS $first_param;
 SET plan_cache_mode = force_generic_plan;
-EXPLAIN (ANALYZE, BUFFERS) EXECUTE page('3701');
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE page('$param_value');
 SQL
-cursor_sql=${PGB_CURSOR//:city/\'3701\'}
-cursor_sql=${cursor_sql//:due/\'$Y0-07-01\'}
-cursor_sql=${cursor_sql//:id/1}
-say "EXPLAIN (ANALYZE, BUFFERS): city subtree 370100, page after cursor ($Y0-07-01, 1)"
+if [ "$PAGE" = queue ]; then
+  mid=$(((Y0 + Y1) / 2))
+  cursor_sql=${PGB_CURSOR//:region/\'370100\'}
+  cursor_sql=${cursor_sql//:id/$mid}
+  say "EXPLAIN (ANALYZE, BUFFERS): queue of 370100, page after application $mid"
+else
+  cursor_sql=${PGB_CURSOR//:city/\'3701\'}
+  cursor_sql=${cursor_sql//:due/\'$Y0-07-01\'}
+  cursor_sql=${cursor_sql//:id/1}
+  say "EXPLAIN (ANALYZE, BUFFERS): city subtree 370100, page after cursor ($Y0-07-01, 1)"
+fi
 psql_q -d "$BENCH_DB" -c "EXPLAIN (ANALYZE, BUFFERS) $cursor_sql"
 
 # ---------------------------------------------------------------- 3./4. measuring
@@ -229,7 +271,7 @@ sample_db() {
     w0=$(now)
     sleep "$(awk -v s="$start" -v n="$(now)" -v d="$DURATION" 'BEGIN { x = s + d - 3 - n; printf "%.2f", (x > 0.5 ? x : 0.5) }')"
     d=$(delta_ticks "$OUT/pgticks-$mode" $pids) w1=$(now)
-    psql_q -d "$BENCH_DB" -c "SELECT DISTINCT query FROM pg_stat_activity WHERE datname = '$BENCH_DB' AND application_name = '$app' AND query LIKE '%FROM \"officers\"%'" >"$OUT/sql-$mode.txt"
+    psql_q -d "$BENCH_DB" -c "SELECT DISTINCT query FROM pg_stat_activity WHERE datname = '$BENCH_DB' AND application_name = '$app' AND query LIKE '%FROM \"$PAGE_TABLE\"%'" >"$OUT/sql-$mode.txt"
     echo "$d $(secs "$w0" "$w1") $(wc -l <"$OUT/pgticks-$mode")" >"$OUT/pgcpu-$mode" ) &
   SAMPLER=$!
 }
@@ -245,12 +287,12 @@ cpu_line() {
 }
 run_pgbench() { # mode round
   local mode=$1 key="pgbench/$1/r$2"
-  pgbench -n -M prepared -c "$CONNS" -j 2 -T "$WARMUP" -f "$OUT/$mode.pgb" "$BENCH_DB" >/dev/null 2>&1
+  pgbench -n -M prepared -c "$PGB_CONNS" -j 2 -T "$WARMUP" -f "$OUT/$mode.pgb" "$BENCH_DB" >/dev/null 2>&1
   rm -f "$OUT/pgb-$mode".*
   local b0 b1 t0 t1
   b0=$(busy_ticks) t0=$(now)
   sample_db "$mode-pgbench" pgbench
-  /usr/bin/time -f '%U %S' -o "$OUT/time" pgbench -n -M prepared -c "$CONNS" -j 2 -T "$DURATION" -f "$OUT/$mode.pgb" \
+  /usr/bin/time -f '%U %S' -o "$OUT/time" pgbench -n -M prepared -c "$PGB_CONNS" -j 2 -T "$DURATION" -f "$OUT/$mode.pgb" \
     -l --log-prefix="$OUT/pgb-$mode" "$BENCH_DB" >"$OUT/pgbench-$mode-r$2.out" 2>&1 || { cat "$OUT/pgbench-$mode-r$2.out"; exit 1; }
   wait "$SAMPLER" || true
   b1=$(busy_ticks) t1=$(now)
@@ -274,12 +316,12 @@ free_port() {
 }
 run_wrk() { # pool mode port round
   local pool=$1 mode=$2 port=$3 key="api/$2/pool$1/r$4" out="$OUT/wrk-$2-pool$1-r$4.out"
-  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s scripts/bench/officers.lua "http://127.0.0.1:$port" -- "$mode" 50 "$Y0" "$Y1" "$TOKEN" >/dev/null
+  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s scripts/bench/pages.lua "http://127.0.0.1:$port" -- "$mode" 50 "$Y0" "$Y1" "$TOKEN" "$PAGE" >/dev/null
   local s0 b0 s1 b1 t0 t1
   s0=$(ticks_of "$SERVER_PID") b0=$(busy_ticks) t0=$(now)
   sample_db "$mode-api" lecms-bench
   /usr/bin/time -f '%U %S' -o "$OUT/time" wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency \
-    -s scripts/bench/officers.lua "http://127.0.0.1:$port" -- "$mode" 50 "$Y0" "$Y1" "$TOKEN" >"$out" 2>&1
+    -s scripts/bench/pages.lua "http://127.0.0.1:$port" -- "$mode" 50 "$Y0" "$Y1" "$TOKEN" "$PAGE" >"$out" 2>&1
   s1=$(ticks_of "$SERVER_PID") b1=$(busy_ticks) t1=$(now)
   wait "$SAMPLER" || true
   local j rps p50 p99 non2xx errs reqs
@@ -296,7 +338,7 @@ run_wrk() { # pool mode port round
 for round in $(seq 1 "$REPEAT"); do
 for mode in first cursor; do
   [ "$PGBENCH" = 1 ] || continue
-  say "round $round: pgbench -M prepared -c $CONNS -j 2 -T $DURATION: $mode pages"
+  say "round $round: pgbench -M prepared -c $PGB_CONNS -j 2 -T $DURATION: $mode pages"
   run_pgbench $mode "$round"
 done
 for pool in $POOLS; do
@@ -314,7 +356,7 @@ for pool in $POOLS; do
   done
   [ -n "$ready" ] || { echo "server did not become ready:"; tail -20 "$OUT/serve-pool$pool.log"; exit 1; }
   login "$port"
-  curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$port/api/v1/officers?region=370100&limit=50" -o "$OUT/page.json"
+  curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$port$PAGE_PATH" -o "$OUT/page.json"
   echo "  one page: $(wc -c <"$OUT/page.json") bytes of JSON"
   for mode in first cursor; do
     echo " $mode pages:"
@@ -363,7 +405,7 @@ if [ "$REPEAT" -gt 1 ]; then
 fi
 
 # ---------------------------------------------------------------- 6. Go benchmarks
-if [ "$GOBENCH" = 1 ]; then
+if [ "$GOBENCH" = 1 ] && [ "$PAGE" = officers ]; then
   say "Go benchmarks: Officers.List on $BENCH_DB (BENCH_POOL=16, -benchtime $GOBENCHTIME)"
   LECMS_BENCH_DATABASE_URL=$DB_URL BENCH_POOL=16 go test ./api/store -run '^$' -bench 'BenchmarkOfficerList' \
     -benchtime "$GOBENCHTIME" -count 1 2>&1 | grep -E '^(Benchmark|ok|FAIL|---|\s)' | tee "$OUT/gobench.out"

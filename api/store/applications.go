@@ -240,16 +240,12 @@ func (s *Applications) filtered(ctx context.Context, f domain.AppFilter) *gorm.D
 
 // List returns applications in id order, keyset paginated.
 func (s *Applications) List(ctx context.Context, f domain.AppFilter) (domain.Page[domain.Application], error) {
-	q := s.joined(s.filtered(ctx, f))
-	if f.Page.Cursor != "" {
-		after, err := decodeIDCursor(f.Page.Cursor)
-		if err != nil {
-			return domain.Page[domain.Application]{}, err
-		}
-		q = q.Where("applications.id > ?", after)
+	q, err := s.pageQuery(ctx, f)
+	if err != nil {
+		return domain.Page[domain.Application]{}, err
 	}
 	var rows []appWithNames
-	if err := q.Order("applications.id").Limit(f.Page.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return domain.Page[domain.Application]{}, err
 	}
 	page := domain.Page[domain.Application]{Items: make([]domain.Application, 0, len(rows))}
@@ -261,6 +257,35 @@ func (s *Applications) List(ctx context.Context, f domain.AppFilter) (domain.Pag
 		page.Items = append(page.Items, r.domain())
 	}
 	return page, nil
+}
+
+// pageQuery is the statement of one List page (limit + 1 rows).
+func (s *Applications) pageQuery(ctx context.Context, f domain.AppFilter) (*gorm.DB, error) {
+	q := s.joined(s.filtered(ctx, f))
+	if f.Page.Cursor != "" {
+		after, err := decodeIDCursor(f.Page.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("applications.id > ?", after)
+	}
+	return q.Order("applications.id").Limit(f.Page.Limit + 1), nil
+}
+
+// PageSQL is the SQL of one List page with its arguments inlined, for
+// EXPLAIN and for pgbench to run the very statement the API runs.
+func (s *Applications) PageSQL(ctx context.Context, f domain.AppFilter) (string, error) {
+	var qerr error
+	sql := s.db.gorm.ToSQL(func(*gorm.DB) *gorm.DB {
+		q, err := s.pageQuery(ctx, f)
+		if err != nil {
+			qerr = err
+			return s.db.gorm
+		}
+		var rows []appWithNames
+		return q.Session(&gorm.Session{DryRun: true}).Find(&rows)
+	})
+	return sql, qerr
 }
 
 // IDs resolves a filter to application ids (for batches by filter).

@@ -1,10 +1,14 @@
-// Command pagesql prints the SQL the officer list runs for one page of a
-// region subtree, taken from the server code (store.Officers.FirstPageSQL),
-// so that pgbench can execute the very statement the API executes.
+// Command pagesql prints the SQL the API runs for one page, taken from the
+// server code, so that pgbench can execute the very statement the API
+// executes. Two pages: the officer list of a region subtree
+// (store.Officers.FirstPageSQL) and a legal office's approval queue, the
+// unit-approved applications of its own level (store.Applications.PageSQL).
 //
 //	go run ./scripts/bench/pagesql -region 370100 -limit 50            # first page, values inlined
 //	go run ./scripts/bench/pagesql -region 370100 -limit 50 -pgbench   # pgbench script, city as :city
 //	go run ./scripts/bench/pagesql -region 370100 -limit 50 -pgbench -cursor
+//	go run ./scripts/bench/pagesql -page queue -region 370100 -limit 50 -pgbench [-cursor]
+//	    the queue: region as :region, the cursor (an application id) as :id
 //
 // With -pgbench the subtree key becomes the pgbench variable :city (run
 // pgbench with -M prepared: it is then a bind parameter, as it is for the
@@ -20,9 +24,11 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/lecms/lecms/api/domain"
@@ -37,11 +43,29 @@ func main() {
 	limit := flag.Int("limit", 50, "page size as requested from the API")
 	pgbench := flag.Bool("pgbench", false, "print a pgbench script with :city (and :due, :id) variables")
 	cursor := flag.Bool("cursor", false, "a later page: add the keyset predicate")
+	page := flag.String("page", "officers", "officers (the officer list) or queue (a legal office's approval queue)")
 	flag.Parse()
-	if err := run(*region, *limit, *pgbench, *cursor); err != nil {
+	var err error
+	switch *page {
+	case "officers":
+		err = run(*region, *limit, *pgbench, *cursor)
+	case "queue":
+		err = runQueue(*region, *limit, *pgbench, *cursor)
+	default:
+		err = fmt.Errorf("-page must be officers or queue, got %q", *page)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "pagesql:", err)
 		os.Exit(1)
 	}
+}
+
+func open(ctx context.Context) (*store.DB, error) {
+	url := os.Getenv("LECMS_DATABASE_URL")
+	if url == "" {
+		return nil, fmt.Errorf("LECMS_DATABASE_URL is not set")
+	}
+	return store.Open(ctx, store.Options{DatabaseURL: url, MaxOpenConns: 1})
 }
 
 func run(region string, limit int, pgbench, cursor bool) error {
@@ -49,12 +73,8 @@ func run(region string, limit int, pgbench, cursor bool) error {
 	if err != nil {
 		return err
 	}
-	url := os.Getenv("LECMS_DATABASE_URL")
-	if url == "" {
-		return fmt.Errorf("LECMS_DATABASE_URL is not set")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{DatabaseURL: url, MaxOpenConns: 1})
+	db, err := open(ctx)
 	if err != nil {
 		return err
 	}
@@ -87,6 +107,53 @@ func run(region string, limit int, pgbench, cursor bool) error {
 		sql = strings.Join(strings.Fields(sql), " ")
 	} else if cursor {
 		return fmt.Errorf("-cursor needs -pgbench (the values are pgbench variables)")
+	}
+	_, err = fmt.Println(sql)
+	return err
+}
+
+// cursorSentinel stands for the cursor's application id in the SQL printed
+// for pgbench, where :id replaces it.
+const cursorSentinel = 987654321
+
+// runQueue prints the approval queue's page: what
+// GET /api/v1/applications?same_level=true&state=unit_approved&region=R runs.
+func runQueue(region string, limit int, pgbench, cursor bool) error {
+	code, err := domain.ParseRegionCode(region)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f := domain.AppFilter{Region: code, SameLevel: true, State: domain.AppUnitApproved, Page: domain.PageRequest{Limit: limit}}
+	if cursor {
+		if !pgbench {
+			return fmt.Errorf("-cursor needs -pgbench (the values are pgbench variables)")
+		}
+		f.Page.Cursor = base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, `{"i":%d}`, cursorSentinel))
+	}
+	sql, err := store.NewApplications(db).PageSQL(ctx, f)
+	if err != nil {
+		return err
+	}
+	if pgbench {
+		for _, r := range []struct{ literal, variable string }{
+			{"'" + string(code) + "'", ":region"},
+			{strconv.Itoa(cursorSentinel), ":id"},
+		} {
+			if r.variable == ":id" && !cursor {
+				continue
+			}
+			if strings.Count(sql, r.literal) != 1 {
+				return fmt.Errorf("want exactly one %s in %s", r.literal, sql)
+			}
+			sql = strings.Replace(sql, r.literal, r.variable, 1)
+		}
+		sql = strings.Join(strings.Fields(sql), " ")
 	}
 	_, err = fmt.Println(sql)
 	return err

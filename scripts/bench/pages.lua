@@ -1,17 +1,22 @@
--- wrk script for the officer list: every request asks for one page of a
--- random city subtree of Shandong.
+-- wrk script for the benchmarked pages: every request asks for one page of
+-- a random one of Shandong's 16 cities.
+-- PAGE=officers (default): the officer list of the city's subtree
 --   MODE=first  (default) the first page:  /api/v1/officers?region=3701..00&limit=50
---   MODE=cursor a later page: a cursor at a random date Y0-01-01..Y1-12-28
+--   MODE=cursor a later page: a cursor at a random date A-01-01..B-12-28
 --               (inside the seeded due dates), i.e. a keyset position
 --               thousands of rows deep, built the way the server builds
 --               cursors: base64url(JSON {"d":"YYYY-MM-DD","i":id}); id 1 is
 --               before every row of that day.
--- Arguments:  wrk ... -s officers.lua -- MODE LIMIT Y0 Y1 TOKEN   (first 50 2024 2027 "")
+-- PAGE=queue: the city legal office's approval queue, the unit-approved
+--   applications of its own level
+--   (/api/v1/applications?same_level=true&state=unit_approved&region=3701..00&limit=50)
+--   MODE=cursor: after a random application id in A..B (base64url {"i":id}).
+-- Arguments:  wrk ... -s pages.lua -- MODE LIMIT A B TOKEN PAGE   (first 50 2024 2027 "" officers)
 -- TOKEN is a bearer access token (POST /api/v1/auth/login), sent with every request.
--- The pgbench script of bench-officer-list.sh draws the same way.
+-- The pgbench scripts of bench-officer-list.sh draw the same way.
 local cities = {"3701","3702","3703","3704","3705","3706","3707","3708",
                 "3709","3710","3711","3713","3714","3715","3716","3717"}
-local mode, limit, y0, y1 = "first", "50", 2024, 2027
+local mode, limit, y0, y1, page = "first", "50", 2024, 2027, "officers"
 
 local b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 local function b64url(s) -- RFC 4648 base64url without padding
@@ -42,8 +47,16 @@ function init(args)
   if args[3] then y0 = tonumber(args[3]) end
   if args[4] then y1 = tonumber(args[4]) end
   if args[5] and args[5] ~= "" then wrk.headers["Authorization"] = "Bearer " .. args[5] end
+  if args[6] then page = args[6] end
   math.randomseed(os.time() * 1000 + (tid or 0))
-  if mode == "first" then
+  if page == "queue" then
+    if mode ~= "first" and mode ~= "cursor" then error("mode must be first or cursor, got " .. mode) end
+    for _, c in ipairs(cities) do
+      paths[#paths + 1] = "/api/v1/applications?same_level=true&state=unit_approved&region=" .. c .. "00&limit=" .. limit
+    end
+  elseif page ~= "officers" then
+    error("page must be officers or queue, got " .. page)
+  elseif mode == "first" then
     for _, c in ipairs(cities) do
       paths[#paths + 1] = "/api/v1/officers?region=" .. c .. "00&limit=" .. limit
     end
@@ -65,7 +78,11 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", paths[math.random(#paths)])
+  local path = paths[math.random(#paths)]
+  if page == "queue" and mode == "cursor" then
+    path = path .. "&cursor=" .. b64url(string.format('{"i":%d}', math.random(y0, y1)))
+  end
+  return wrk.format("GET", path)
 end
 
 local errors = 0
