@@ -45,47 +45,54 @@ func main() {
 	cursor := flag.Bool("cursor", false, "a later page: add the keyset predicate")
 	page := flag.String("page", "officers", "officers (the officer list) or queue (a legal office's approval queue)")
 	flag.Parse()
-	var err error
-	switch *page {
-	case "officers":
-		err = run(*region, *limit, *pgbench, *cursor)
-	case "queue":
-		err = runQueue(*region, *limit, *pgbench, *cursor)
-	default:
-		err = fmt.Errorf("-page must be officers or queue, got %q", *page)
-	}
-	if err != nil {
+	if err := run(*page, *region, *limit, *pgbench, *cursor); err != nil {
 		fmt.Fprintln(os.Stderr, "pagesql:", err)
 		os.Exit(1)
 	}
 }
 
-func open(ctx context.Context) (*store.DB, error) {
-	url := os.Getenv("LECMS_DATABASE_URL")
-	if url == "" {
-		return nil, fmt.Errorf("LECMS_DATABASE_URL is not set")
-	}
-	return store.Open(ctx, store.Options{DatabaseURL: url, MaxOpenConns: 1})
-}
-
-func run(region string, limit int, pgbench, cursor bool) error {
+func run(page, region string, limit int, pgbench, cursor bool) error {
 	code, err := domain.ParseRegionCode(region)
 	if err != nil {
 		return err
 	}
+	if cursor && !pgbench {
+		return fmt.Errorf("-cursor needs -pgbench (the values are pgbench variables)")
+	}
+	url := os.Getenv("LECMS_DATABASE_URL")
+	if url == "" {
+		return fmt.Errorf("LECMS_DATABASE_URL is not set")
+	}
 	ctx := context.Background()
-	db, err := open(ctx)
+	db, err := store.Open(ctx, store.Options{DatabaseURL: url, MaxOpenConns: 1})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	var sql string
+	switch page {
+	case "officers":
+		sql, err = officerPage(ctx, db, code, limit, pgbench, cursor)
+	case "queue":
+		sql, err = queuePage(ctx, db, code, limit, pgbench, cursor)
+	default:
+		err = fmt.Errorf("-page must be officers or queue, got %q", page)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Println(sql)
+	return err
+}
+
+func officerPage(ctx context.Context, db *store.DB, code domain.RegionCode, limit int, pgbench, cursor bool) (string, error) {
 	sql := store.NewOfficers(db).FirstPageSQL(ctx, store.OfficerQuery{Region: code, Limit: limit})
 	if cursor {
 		// Where List puts it: right after the dated-rows condition.
 		const dated = "officers.next_due_on IS NOT NULL"
 		i := strings.Index(sql, dated)
 		if i < 0 {
-			return fmt.Errorf("no %q in %s", dated, sql)
+			return "", fmt.Errorf("no %q in %s", dated, sql)
 		}
 		i += len(dated)
 		sql = sql[:i] + " AND " + keyset + "(:due, :id)" + sql[i:]
@@ -100,61 +107,41 @@ func run(region string, limit int, pgbench, cursor bool) error {
 			key = "'" + string(code) + "'"
 		}
 		if strings.Count(sql, key) != 1 {
-			return fmt.Errorf("want exactly one %s in %s", key, sql)
+			return "", fmt.Errorf("want exactly one %s in %s", key, sql)
 		}
 		sql = strings.Replace(sql, key, ":city", 1)
 		// pgbench reads one command per line.
 		sql = strings.Join(strings.Fields(sql), " ")
-	} else if cursor {
-		return fmt.Errorf("-cursor needs -pgbench (the values are pgbench variables)")
 	}
-	_, err = fmt.Println(sql)
-	return err
+	return sql, nil
 }
 
 // cursorSentinel stands for the cursor's application id in the SQL printed
 // for pgbench, where :id replaces it.
 const cursorSentinel = 987654321
 
-// runQueue prints the approval queue's page: what
+// queuePage is the approval queue's page: what
 // GET /api/v1/applications?same_level=true&state=unit_approved&region=R runs.
-func runQueue(region string, limit int, pgbench, cursor bool) error {
-	code, err := domain.ParseRegionCode(region)
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	db, err := open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func queuePage(ctx context.Context, db *store.DB, code domain.RegionCode, limit int, pgbench, cursor bool) (string, error) {
 	f := domain.AppFilter{Region: code, SameLevel: true, State: domain.AppUnitApproved, Page: domain.PageRequest{Limit: limit}}
 	if cursor {
-		if !pgbench {
-			return fmt.Errorf("-cursor needs -pgbench (the values are pgbench variables)")
-		}
 		f.Page.Cursor = base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, `{"i":%d}`, cursorSentinel))
 	}
 	sql, err := store.NewApplications(db).PageSQL(ctx, f)
-	if err != nil {
-		return err
+	if err != nil || !pgbench {
+		return sql, err
 	}
-	if pgbench {
-		for _, r := range []struct{ literal, variable string }{
-			{"'" + string(code) + "'", ":region"},
-			{strconv.Itoa(cursorSentinel), ":id"},
-		} {
-			if r.variable == ":id" && !cursor {
-				continue
-			}
-			if strings.Count(sql, r.literal) != 1 {
-				return fmt.Errorf("want exactly one %s in %s", r.literal, sql)
-			}
-			sql = strings.Replace(sql, r.literal, r.variable, 1)
+	for _, r := range []struct{ literal, variable string }{
+		{"'" + string(code) + "'", ":region"},
+		{strconv.Itoa(cursorSentinel), ":id"},
+	} {
+		if r.variable == ":id" && !cursor {
+			continue
 		}
-		sql = strings.Join(strings.Fields(sql), " ")
+		if strings.Count(sql, r.literal) != 1 {
+			return "", fmt.Errorf("want exactly one %s in %s", r.literal, sql)
+		}
+		sql = strings.Replace(sql, r.literal, r.variable, 1)
 	}
-	_, err = fmt.Println(sql)
-	return err
+	return strings.Join(strings.Fields(sql), " "), nil
 }
