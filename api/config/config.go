@@ -49,6 +49,7 @@ type Config struct {
 	LogFormat      string
 	DBMaxOpenConns int
 	DBMaxIdleConns int
+	MaxInFlight    int // API requests served at once; the rest queue in arrival order
 	ShutdownGrace  time.Duration
 }
 
@@ -81,6 +82,7 @@ func Load(env Lookup) (*Config, error) {
 		LogFormat:      r.str("LECMS_LOG_FORMAT", "json"),
 		DBMaxOpenConns: r.int("LECMS_DB_MAX_OPEN_CONNS", 32, 1, 1000),
 		DBMaxIdleConns: r.int("LECMS_DB_MAX_IDLE_CONNS", 32, 0, 1000),
+		MaxInFlight:    r.int("LECMS_MAX_INFLIGHT", -1, 0, 100000),
 		ShutdownGrace:  time.Duration(r.int("LECMS_SHUTDOWN_GRACE_SECONDS", 15, 0, 600)) * time.Second,
 	}
 	switch c.Env {
@@ -117,6 +119,9 @@ func Load(env Lookup) (*Config, error) {
 	} else {
 		sum := sha256.Sum256([]byte(demoDataKeySeed))
 		c.DataKey, c.DemoKey = sum[:], true
+	}
+	if c.MaxInFlight < 0 { // unset: as many requests as database connections
+		c.MaxInFlight = c.DBMaxOpenConns
 	}
 	c.Demo = r.bool("LECMS_DEMO", c.Env == EnvDevelopment && c.Embedded())
 	c.InsecureCookie = r.bool("LECMS_COOKIE_INSECURE", false)

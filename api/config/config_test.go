@@ -60,6 +60,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"LECMS_DEMO":              {"LECMS_DEMO": "maybe"},
 		"LECMS_ENV":               {"LECMS_ENV": "staging"},
 		"LECMS_TRUSTED_PROXIES":   {"LECMS_TRUSTED_PROXIES": "10.0.0.0/8,nginx"},
+		"LECMS_MAX_INFLIGHT":      {"LECMS_MAX_INFLIGHT": "-1"},
 	}
 	for name, m := range cases {
 		if _, err := Load(env(m)); err == nil || !strings.Contains(err.Error(), name) {
@@ -69,5 +70,26 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 	both := map[string]string{"LECMS_DATA_KEY": strings.Repeat("ab", 32), "LECMS_DATA_KEY_FILE": "/x"}
 	if _, err := Load(env(both)); err == nil {
 		t.Error("accepted both LECMS_DATA_KEY and LECMS_DATA_KEY_FILE")
+	}
+}
+
+// The admission gate defaults to the database pool's size; 0 turns it off.
+func TestMaxInFlightFollowsThePool(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want int
+	}{
+		{nil, 32},
+		{map[string]string{"LECMS_DB_MAX_OPEN_CONNS": "16"}, 16},
+		{map[string]string{"LECMS_DB_MAX_OPEN_CONNS": "16", "LECMS_MAX_INFLIGHT": "100"}, 100},
+		{map[string]string{"LECMS_MAX_INFLIGHT": "0"}, 0},
+	} {
+		cfg, err := Load(env(c.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.MaxInFlight != c.want {
+			t.Errorf("%v: MaxInFlight %d, want %d", c.env, cfg.MaxInFlight, c.want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v5"
 	"github.com/labstack/echo/v5/middleware"
@@ -43,8 +44,11 @@ type Deps struct {
 	CORSOrigins []string
 	// IPExtractor says where the client address comes from; nil = the
 	// connection's address (no proxy is trusted).
-	IPExtractor  echo.IPExtractor
-	BodyLimit    int64
+	IPExtractor echo.IPExtractor
+	BodyLimit   int64
+	// MaxInFlight bounds the API requests served at once (the rest queue in
+	// arrival order, see admission); 0 = no bound.
+	MaxInFlight  int
 	SecureCookie bool
 	Spec         Spec
 	SPA          fs.FS // built SPA (index.html + assets); nil when not built
@@ -73,6 +77,10 @@ func TrustedProxies(list []string) echo.IPExtractor {
 	}
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
+
+// admissionMaxWait is how long a request may queue for an admission slot
+// before it is answered 503.
+const admissionMaxWait = 10 * time.Second
 
 // New builds the HTTP handler.
 func New(d Deps) *echo.Echo {
@@ -113,8 +121,9 @@ func New(d Deps) *echo.Echo {
 	}
 	// Routes are added one by one, not through an e.Group("", …): a group
 	// with middleware registers its own catch-all, which shadowed the SPA at "/".
+	admit := admission(d.MaxInFlight, admissionMaxWait)
 	for _, r := range h.routes() {
-		e.Add(r.Method, r.Path, r.handler, append([]echo.MiddlewareFunc{apiNoStore()}, guard(r.Access, d)...)...)
+		e.Add(r.Method, r.Path, r.handler, append([]echo.MiddlewareFunc{apiNoStore(), admit}, guard(r.Access, d)...)...)
 	}
 	// Unknown API paths must be problem JSON, never the SPA's index.html.
 	e.Any("/api/*", func(c *echo.Context) error { return echo.ErrNotFound })

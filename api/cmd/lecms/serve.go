@@ -53,6 +53,7 @@ func runServe(ctx context.Context, _ []string, _ io.Writer, _ *slog.Logger) erro
 		CORSOrigins:  a.cfg.CORSOrigins,
 		IPExtractor:  httpapi.TrustedProxies(a.cfg.TrustedProxies),
 		BodyLimit:    a.cfg.BodyLimit,
+		MaxInFlight:  a.cfg.MaxInFlight,
 		SecureCookie: !a.cfg.InsecureCookie,
 		Spec:         httpapi.Spec{Swagger2: docs.Swagger2(), OpenAPI3: docs.OpenAPI3(), UI: swaggerfiles.FS},
 		SPA:          spaFS(a.cfg.SPADir, a.log),
