@@ -145,7 +145,7 @@ func TestDisabledCardAgentCannotSyncInspections(t *testing.T) {
 		ruleOf(t, lixia.Do(http.MethodPost, path+"/ticket", map[string]any{"card_uid": uid, "agent_id": ag.id, "card_record": onCard}),
 			422, "agent_disabled")
 		var apps struct{ Items []domain.Application }
-		lixia.Get("/api/v1/applications?officer_id=" + itoa(b.ID)).JSON(t, &apps)
+		lixia.Get("/api/v1/applications?officer_id="+itoa(b.ID)).JSON(t, &apps)
 		if len(apps.Items) != 1 || apps.Items[0].Chip.SyncedAt != nil || apps.Items[0].Chip.SyncMethod != "" {
 			t.Fatalf("a refused sync left chip facts: %+v", apps.Items)
 		}
@@ -164,7 +164,7 @@ func TestApplicationRowsCarryChipFacts(t *testing.T) {
 		appOf := func(officerID, appID int64) domain.Application {
 			t.Helper()
 			var page struct{ Items []domain.Application }
-			issuer.Get("/api/v1/applications?officer_id=" + itoa(officerID)).JSON(t, &page)
+			issuer.Get("/api/v1/applications?officer_id="+itoa(officerID)).JSON(t, &page)
 			for _, a := range page.Items {
 				if a.ID == appID {
 					return a
