@@ -80,6 +80,8 @@ type ChipFacts struct {
 	SyncedAt *time.Time `json:"synced_at" validate:"required" extensions:"x-nullable"`
 	// SyncMethod: how step 4 was recorded: chip (receipt), manual (by hand), "" not yet.
 	SyncMethod string `json:"sync_method" validate:"required" enums:",chip,manual"`
+	// NextDueOn: inspections, the validity date step 4 recorded (what the new sticker shows).
+	NextDueOn *Date `json:"next_due_on" validate:"required" swaggertype:"string" format:"date" extensions:"x-nullable"`
 	// StickerAt: inspections, step 5 (validity sticker replaced).
 	StickerAt *time.Time `json:"sticker_at" validate:"required" extensions:"x-nullable"`
 }

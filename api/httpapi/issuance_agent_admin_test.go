@@ -207,7 +207,7 @@ func TestApplicationRowsCarryChipFacts(t *testing.T) {
 		synced := h.clock.Now()
 		c := appOf(b.ID, insp).Chip
 		if c.UID != uid || c.SyncMethod != "chip" || c.SyncedAt == nil || !c.SyncedAt.Equal(synced) || c.WrittenAt == nil ||
-			!c.WrittenAt.Equal(synced) || c.StickerAt != nil {
+			!c.WrittenAt.Equal(synced) || c.StickerAt != nil || c.NextDueOn == nil || c.NextDueOn.String() != "2028-12-31" {
 			t.Fatalf("inspection after a chip sync: %+v", c)
 		}
 		h.clock.Advance(time.Minute)
@@ -225,7 +225,8 @@ func TestApplicationRowsCarryChipFacts(t *testing.T) {
 		if r := issuer.Do(http.MethodPost, "/api/v1/inspections/"+itoa(man)+"/manual-sync", map[string]string{"reason": "芯片损坏"}); r.Status != 200 {
 			t.Fatalf("manual sync: %d %s", r.Status, r.Body)
 		}
-		if c := appOf(z.ID, man).Chip; c.SyncMethod != "manual" || c.SyncedAt == nil || c.WrittenAt != nil || c.StickerAt != nil {
+		if c := appOf(z.ID, man).Chip; c.SyncMethod != "manual" || c.SyncedAt == nil || c.WrittenAt != nil || c.StickerAt != nil ||
+			c.NextDueOn == nil || c.NextDueOn.String() != "2028-12-31" {
 			t.Fatalf("inspection after a manual sync: %+v", c)
 		}
 	})

@@ -195,6 +195,7 @@ type appWithNames struct {
 	ItemWrittenAt  *time.Time // production_items.written_at
 	SyncAt         *time.Time // inspection_syncs.at
 	SyncMethod     *string
+	SyncNextDueOn  *domain.Date
 	StickerAt      *time.Time
 }
 
@@ -208,6 +209,7 @@ func (w appWithNames) chip() domain.ChipFacts {
 	if w.SyncMethod != nil {
 		c.SyncMethod = *w.SyncMethod
 		c.SyncedAt = w.SyncAt
+		c.NextDueOn = w.SyncNextDueOn
 		c.StickerAt = w.StickerAt
 		if c.SyncMethod == "chip" {
 			c.WrittenAt = w.SyncAt
@@ -234,7 +236,8 @@ func (s *Applications) joined(db *gorm.DB) *gorm.DB {
 		Select("applications.*, officers.code AS officer_code, officers.name AS officer_name, " +
 			"officers.id_number_masked AS id_number_masked, units.name AS unit_name, certificates.number AS cert_no, " +
 			"certificates.chip_uid AS chip_uid, production_items.written_at AS item_written_at, inspection_syncs.at AS sync_at, " +
-			"inspection_syncs.method AS sync_method, inspection_syncs.sticker_at AS sticker_at").
+			"inspection_syncs.method AS sync_method, inspection_syncs.next_due_on AS sync_next_due_on, " +
+			"inspection_syncs.sticker_at AS sticker_at").
 		Joins("JOIN officers ON officers.id = applications.officer_id").
 		Joins("JOIN units ON units.id = applications.unit_id").
 		Joins("LEFT JOIN certificates ON certificates.id = applications.certificate_id").

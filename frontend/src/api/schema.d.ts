@@ -4573,6 +4573,11 @@ export interface components {
         /** @enum {string} */
         "domain.CertType": "law_enforcement" | "supervision";
         "domain.ChipFacts": {
+            /**
+             * Format: date
+             * @description NextDueOn: inspections, the validity date step 4 recorded (what the new sticker shows).
+             */
+            next_due_on: string | null;
             /** @description StickerAt: inspections, step 5 (validity sticker replaced). */
             sticker_at: string | null;
             /**
