@@ -199,11 +199,10 @@ describe('useChipWrite: an inspection (同步年检)', () => {
   const synced = writtenRead({ certNo: CERT, name: '王小明', validUntil: '2028-12-31', lastInspection: '2026-12-31', seq: 2 })
   const syncTicket = ticket({ purpose: 'sync', seq: 2, valid_until: '2028-12-31', last_inspection: '2026-12-31' })
 
-  async function env(timeline: unknown[] = []) {
+  async function env() {
     const tickets: unknown[] = []
     const e = await cardTestEnv({
       routes: {
-        '/api/v1/officers/70/timeline': () => json(timeline),
         '/api/v1/inspections/7/ticket': async (_u, req) => {
           tickets.push(await req.json())
           return json(syncTicket, 201)
@@ -276,12 +275,17 @@ describe('useChipWrite: an inspection (同步年检)', () => {
     expect(chip.failure.value!.detail).toContain('只能将原证件注销')
   })
 
-  it('goes straight to the sticker when the chip was synced before (timeline), or when the server says so', async () => {
-    await env([{ application_id: 7, step: 'chip_sync', decision: 'done', kind: 'inspection', actor_name: 'x', at: '', comment: '' }])
+  it('goes straight to the sticker when the row says step 4 is done, or when the server says so', async () => {
+    const first = await env()
     const chip = start(inspectionApi)
-    await chip.start(target)
+    await chip.start({ ...target, synced: true })
     expect(chip.step.value).toBe('sticker')
     expect(chip.notice.value).toContain('请更换有效期标签')
+    // Nothing is asked of the server or the card to know it.
+    expect(first.fetch.calls.filter((c) => c.pathname.startsWith('/api/v1/inspections') || c.pathname.includes('timeline'))).toEqual([])
+    expect(first.agent.sockets).toHaveLength(0)
+    await chip.confirmSticker()
+    expect(chip.step.value).toBe('done')
     scope!.stop()
 
     const e = await env()
