@@ -502,7 +502,7 @@ func (s *Service) checkReceipt(ctx context.Context, p domain.Principal, sub stor
 	}
 	if agent.Disabled() {
 		return fail(refusal(domain.CodeRuleViolated, "receipt", "agent_disabled",
-			s.disabledText(agent)+"，其写卡回执不予接受：请换用其他读卡客户端重新写卡"), "agent_disabled", detail)
+			s.disabledText(agent)+"，其写卡回执不予接受：请换用其他读卡客户端重新写卡，或在“读卡设备”中重新启用后重试"), "agent_disabled", detail)
 	}
 	if agent.KeyID != stored.DeviceKeyID {
 		return fail(refusal(domain.CodeRuleViolated, "receipt", "wrong_device", "回执不是由领取写卡凭据的读卡客户端签名"), "wrong_device", detail)

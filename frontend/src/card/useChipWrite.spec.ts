@@ -194,6 +194,48 @@ describe('useChipWrite: a new card (写卡)', () => {
   })
 })
 
+describe('useChipWrite: a disabled card agent', () => {
+  it('shows the refused receipt, and sends the same receipt again once the agent is enabled', async () => {
+    const msg = '读卡客户端“制证室 1 号机”已于 2026-11-27 10:00 由 card_issuer 停用（原因：设备丢失），其写卡回执不予接受：请换用其他读卡客户端重新写卡'
+    let enabled = false
+    const receipts: unknown[] = []
+    const e = await cardTestEnv({
+      routes: {
+        '/api/v1/production/items/7/ticket': () => json(ticket(), 201),
+        '/api/v1/production/items/7/receipt': async (_u, req) => {
+          receipts.push(await req.json())
+          if (!enabled) {
+            return problem(422, { detail: msg, code: 'rule_violated', errors: [{ field: 'receipt', rule: 'agent_disabled', message: msg }] })
+          }
+          return json(result())
+        },
+      },
+    })
+    let written = false
+    e.agent.handlers.read_card = () => ({
+      result: written ? writtenRead({ certNo: CERT, name: '王小明', validUntil: '2028-11-26', lastInspection: '2026-11-26' }) : blankRead(UID),
+    })
+    e.agent.handlers.issue_card = () => {
+      written = true
+      return { result: writeOk(UID) }
+    }
+    e.agent.handlers.beep = () => ({ result: {} })
+    const chip = start(issuanceApi)
+    await chip.start(target)
+    await until(() => useCardAgentStore().ready, 'agent ready')
+    e.agent.insert({ atr: '3B', uid: UID, profile: 'mifare-classic-1k' })
+    await until(() => chip.step.value === 'confirm', 'confirm')
+    await chip.write()
+    expect(chip.failure.value).toMatchObject({ stage: 'receipt', code: 'agent_disabled', retry: 'same', title: '服务器未接受写卡回执' })
+    expect(chip.failure.value!.detail).toContain('设备丢失')
+    enabled = true
+    await chip.retry()
+    expect(chip.step.value).toBe('done')
+    expect(receipts).toEqual([{ receipt: 'receipt-1' }, { receipt: 'receipt-1' }])
+    expect(e.agent.sent('issue_card')).toHaveLength(1) // the card was written once
+  })
+})
+
 describe('useChipWrite: an inspection (同步年检)', () => {
   const onCard = writtenRead({ certNo: CERT, name: '王小明', validUntil: '2026-12-31', lastInspection: '2024-12-31' })
   const synced = writtenRead({ certNo: CERT, name: '王小明', validUntil: '2028-12-31', lastInspection: '2026-12-31', seq: 2 })

@@ -165,6 +165,10 @@ export function useChipWrite(chipApi: ChipApi) {
         // Registered meanwhile (读卡器 dialog): read the card and ask again.
         retry = 'new'
         break
+      case 'agent_disabled':
+        // Enabled again meanwhile (读卡设备): the same receipt counts; a ticket is asked for anew.
+        retry = stage === 'receipt' ? 'same' : 'new'
+        break
       case 'stale':
       case 'state':
         retry = 'none'

@@ -1,7 +1,7 @@
 // State of 读卡设备: the registered card agents of the caller's region (GET /api/v1/card-agents) and
 // disabling / enabling one with a reason (POST …/{id}/disable | enable). The list shows each agent's
 // state and last use as the server reports them.
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import { api, call } from '@/api/client'
 import { ApiProblem, networkProblem } from '@/api/problem'
 import type { CardAgent } from '@/api/production'
@@ -25,6 +25,11 @@ export function useCardAgents() {
   const reasonMessage = ref('')
   const error = ref('')
   const busy = ref(false)
+
+  // A message about the reason goes once the reason is edited.
+  watch(reason, () => {
+    reasonMessage.value = ''
+  })
 
   /** Card issuers and administrators may disable and enable; others only see the list. */
   const canWrite = computed(() => auth.hasPerm('card_agent:write'))

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
+import { nextTick } from 'vue'
 import { useAuthStore } from '@/stores/auth'
 import { setAgentClientFactory, useCardAgentStore } from '@/stores/cardAgent'
 import { application } from '@/test/applicationFixtures'
@@ -77,6 +78,8 @@ describe('useManualSync', () => {
     expect(m.reasonMessage.value).toBe('请填写手工同步原因')
     expect(fetch.to('/api/v1/inspections/7/manual-sync')).toHaveLength(0)
     m.reason.value = '  芯片损坏无法读写  '
+    await nextTick()
+    expect(m.reasonMessage.value).toBe('')
     expect(await m.submit()).toBe(true)
     expect(bodies).toEqual([{ reason: '芯片损坏无法读写' }])
     expect(m.step.value).toBe('sticker')

@@ -5,7 +5,7 @@
 //   submitting  POST /api/v1/inspections/{id}/manual-sync
 //   sticker     step 4 recorded: replace the validity sticker, then 已更换
 //   done
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import { api, call } from '@/api/client'
 import { ApiProblem, networkProblem } from '@/api/problem'
 import type { ChipWriteResult, InspectionSyncPolicy } from '@/api/production'
@@ -32,6 +32,11 @@ export function useManualSync() {
   const error = ref('')
   const result = shallowRef<ChipWriteResult | null>(null)
   const stickerDone = shallowRef<ChipWriteResult | null>(null)
+
+  // A message about the reason goes once the reason is edited.
+  watch(reason, () => {
+    reasonMessage.value = ''
+  })
 
   /** The user may record syncs by hand (card issuers). */
   const permitted = computed(() => auth.hasPerm('certificate:manual_sync'))
