@@ -63,6 +63,27 @@ type Application struct {
 	Version         int        `json:"version" validate:"required"`
 	CreatedAt       time.Time  `json:"created_at" validate:"required"`
 	UpdatedAt       time.Time  `json:"updated_at" validate:"required"`
+	Chip            ChipFacts  `json:"chip" validate:"required"`
+}
+
+// ChipFacts are what the server knows of an application's chip: the
+// certificate's chip, whether a chip write was confirmed by the card
+// agent's receipt, and, for inspections, steps 4 and 5.
+type ChipFacts struct {
+	// UID is the certificate's chip UID (upper-case hex), "" while none is known.
+	UID string `json:"uid" validate:"required" example:"5C1D2E3F"`
+	// WrittenAt: the server accepted the agent's receipt for this
+	// application's chip write (new card: the issue; inspection: the sync),
+	// null while none was accepted (and for a sync recorded by hand).
+	WrittenAt *time.Time `json:"written_at" validate:"required" extensions:"x-nullable"`
+	// SyncedAt: inspections, step 4 recorded (by receipt or by hand).
+	SyncedAt *time.Time `json:"synced_at" validate:"required" extensions:"x-nullable"`
+	// SyncMethod: how step 4 was recorded: chip (receipt), manual (by hand), "" not yet.
+	SyncMethod string `json:"sync_method" validate:"required" enums:",chip,manual"`
+	// NextDueOn: inspections, the validity date step 4 recorded (what the new sticker shows).
+	NextDueOn *Date `json:"next_due_on" validate:"required" swaggertype:"string" format:"date" extensions:"x-nullable"`
+	// StickerAt: inspections, step 5 (validity sticker replaced).
+	StickerAt *time.Time `json:"sticker_at" validate:"required" extensions:"x-nullable"`
 }
 
 // Step is one entry of an application's timeline.

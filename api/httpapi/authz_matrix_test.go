@@ -152,6 +152,9 @@ func probes(h *harness) map[string]probe {
 		"POST /api/v1/inspections/:id/manual-sync":     ip["POST /api/v1/inspections/:id/manual-sync"],
 		"POST /api/v1/card-agents":                     ip["POST /api/v1/card-agents"],
 		"GET /api/v1/card-agents":                      ip["GET /api/v1/card-agents"],
+		"POST /api/v1/card-agents/:id/disable":         ip["POST /api/v1/card-agents/:id/disable"],
+		"POST /api/v1/card-agents/:id/enable":          ip["POST /api/v1/card-agents/:id/enable"],
+		"GET /api/v1/inspections/sync-policy":          ip["GET /api/v1/inspections/sync-policy"],
 		"GET /api/v1/card-agents/version":              ip["GET /api/v1/card-agents/version"],
 		"GET /api/v1/card-agents/server-keys":          ip["GET /api/v1/card-agents/server-keys"],
 	}

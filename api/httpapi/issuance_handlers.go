@@ -168,6 +168,30 @@ type CardAgent struct {
 	RegionCode   domain.RegionCode `json:"region_code" validate:"required"`
 	RegisteredBy string            `json:"registered_by" validate:"required"`
 	CreatedAt    time.Time         `json:"created_at" validate:"required"`
+	// LastUsedAt is when the server last signed a write ticket for it (null: never).
+	LastUsedAt *time.Time `json:"last_used_at" validate:"required" extensions:"x-nullable"`
+	// Disabled agents get no write tickets and their receipts are refused (rule `agent_disabled`).
+	Disabled       bool       `json:"disabled" validate:"required"`
+	DisabledAt     *time.Time `json:"disabled_at" validate:"required" extensions:"x-nullable"`
+	DisabledBy     string     `json:"disabled_by" validate:"required"`     // "" while enabled
+	DisabledReason string     `json:"disabled_reason" validate:"required"` // "" while enabled
+}
+
+// CardAgentDisableBody disables a card agent: why is required.
+type CardAgentDisableBody struct {
+	Reason string `json:"reason" validate:"required" maxLength:"500" example:"设备丢失"`
+}
+
+// CardAgentEnableBody enables a disabled card agent; the reason is optional.
+type CardAgentEnableBody struct {
+	Reason string `json:"reason" maxLength:"500" example:"设备已找回，核查无异常"`
+}
+
+// InspectionSyncPolicy says how inspections may be synced in this province.
+type InspectionSyncPolicy struct {
+	// ManualChipSync: the card issuer may record step 4 by hand (POST /api/v1/inspections/{id}/manual-sync)
+	// for a card whose chip cannot be written (lifecycle policy `manual_chip_sync`).
+	ManualChipSync bool `json:"manual_chip_sync" validate:"required"`
 }
 
 // CardAgentVersion is the agent version the SPA expects.
@@ -192,7 +216,8 @@ func batchOut(b store.ProductionBatch) ProductionBatch {
 
 func agentOut(a store.CardAgent) CardAgent {
 	return CardAgent{ID: a.ID, Name: a.Name, KeyID: a.KeyID, PublicKey: a.PublicKey, Alg: a.Alg, RegionCode: a.RegionCode,
-		RegisteredBy: a.RegisteredBy, CreatedAt: a.CreatedAt}
+		RegisteredBy: a.RegisteredBy, CreatedAt: a.CreatedAt, LastUsedAt: a.LastUsedAt, Disabled: a.Disabled(),
+		DisabledAt: a.DisabledAt, DisabledBy: a.DisabledBy, DisabledReason: a.DisabledReason}
 }
 
 func ticketOut(t issuance.TicketResult) WriteTicket {
@@ -662,6 +687,105 @@ func (h *issuanceHandler) listAgents(c *echo.Context) error {
 		out[i] = agentOut(a)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// disableAgent disables a registered card agent.
+//
+//	@Summary		Disable a card agent (停用读卡设备)
+//	@Description	With a required `reason` (at most 500 characters). From then on the server signs no write ticket for the agent (422, rule `agent_disabled`) and refuses its receipts, also for tickets signed before (422, rule `agent_disabled`, audited as a refused receipt). Who, when and why are kept on the agent and audited (`card_agent.disable`). Already disabled: 409 (rule `disabled`). Agents outside the caller's region: 404.
+//	@Tags			card-agents
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path		int						true	"agent id"	minimum(1)
+//	@Param			body	body		CardAgentDisableBody	true	"why"
+//	@Success		200		{object}	CardAgent
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Router			/api/v1/card-agents/{id}/disable [post]
+func (h *issuanceHandler) disableAgent(c *echo.Context) error {
+	svc, err := h.service()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in CardAgentDisableBody
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, err := svc.DisableAgent(c.Request().Context(), principalOf(c), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, agentOut(a))
+}
+
+// enableAgent enables a disabled card agent again.
+//
+//	@Summary		Enable a disabled card agent (启用读卡设备)
+//	@Description	Tickets and receipts of the agent are accepted again. The optional `reason` is audited (`card_agent.enable`, with the reason it had been disabled for). Not disabled: 409 (rule `enabled`).
+//	@Tags			card-agents
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path		int					true	"agent id"	minimum(1)
+//	@Param			body	body		CardAgentEnableBody	false	"why (optional)"
+//	@Success		200		{object}	CardAgent
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Router			/api/v1/card-agents/{id}/enable [post]
+func (h *issuanceHandler) enableAgent(c *echo.Context) error {
+	svc, err := h.service()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in CardAgentEnableBody
+	if c.Request().ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	a, err := svc.EnableAgent(c.Request().Context(), principalOf(c), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, agentOut(a))
+}
+
+// syncPolicy tells the SPA how inspections may be synced here.
+//
+//	@Summary		How inspections may be synced in this province
+//	@Description	`manual_chip_sync`: whether step 4 may be recorded by hand for a card whose chip cannot be written (the setting `lifecycle_policy.manual_chip_sync`). Recording it also needs the permission `certificate:manual_sync` (card issuers).
+//	@Tags			inspections
+//	@Produce		json
+//	@Security		Bearer
+//	@Success		200	{object}	InspectionSyncPolicy
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Router			/api/v1/inspections/sync-policy [get]
+func (h *issuanceHandler) syncPolicy(c *echo.Context) error {
+	svc, err := h.service()
+	if err != nil {
+		return err
+	}
+	sp, err := svc.SyncPolicy(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, InspectionSyncPolicy{ManualChipSync: sp.ManualChipSync})
 }
 
 // agentVersion tells the SPA which agent versions to accept.

@@ -756,6 +756,24 @@ func issuanceProbes(h *harness) map[string]probe {
 		}}
 	}
 	card := map[string]any{"card_uid": "A1B2C3D4", "agent_id": 1}
+	dev, err := sigalg.Generate(sigalg.Ed25519, rand.Reader)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	qingdao, err := store.NewIssuance(h.db, h.pii).AddAgent(ctx, store.CardAgent{Name: "青岛制证机", KeyID: dev.KeyID().String(),
+		PublicKey: dev.Public().String(), Alg: "ed25519", RegionCode: "370200", RegisteredBy: "matrix"}, 1, h.clock.Now())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	reason := map[string]string{"reason": "矩阵"}
+	agentProbe := func(action string) probe {
+		return probe{inside: post("/api/v1/card-agents/999999/"+action, reason), outside: func(a actor) (string, any) {
+			if a.principal.Scope.Contains("370200") {
+				return "/api/v1/card-agents/0/" + action, reason // nothing outside
+			}
+			return "/api/v1/card-agents/" + itoa(qingdao.ID) + "/" + action, reason
+		}}
+	}
 	return map[string]probe{
 		"POST /api/v1/production/reports":              {inside: post("/api/v1/production/reports", map[string]any{"all": true})},
 		"GET /api/v1/production/queue":                 {inside: q("/api/v1/production/queue")},
@@ -771,7 +789,12 @@ func issuanceProbes(h *harness) map[string]probe {
 		"POST /api/v1/inspections/:id/manual-sync":     sync("manual-sync", map[string]string{"reason": "矩阵"}),
 		"POST /api/v1/card-agents":                     {inside: post("/api/v1/card-agents", map[string]string{"name": "矩阵", "public_key": "bad"})},
 		"GET /api/v1/card-agents":                      {inside: q("/api/v1/card-agents")},
-		"GET /api/v1/card-agents/version":              {inside: q("/api/v1/card-agents/version")},
-		"GET /api/v1/card-agents/server-keys":          {inside: q("/api/v1/card-agents/server-keys")},
+		// Inside: an unknown agent (404) for whoever may write agents.
+		// Outside: an agent of 青岛.
+		"POST /api/v1/card-agents/:id/disable": agentProbe("disable"),
+		"POST /api/v1/card-agents/:id/enable":  agentProbe("enable"),
+		"GET /api/v1/inspections/sync-policy":  {inside: q("/api/v1/inspections/sync-policy")},
+		"GET /api/v1/card-agents/version":      {inside: q("/api/v1/card-agents/version")},
+		"GET /api/v1/card-agents/server-keys":  {inside: q("/api/v1/card-agents/server-keys")},
 	}
 }

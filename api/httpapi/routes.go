@@ -98,8 +98,11 @@ func (h handlers) routes() []RouteSpec {
 		{"POST", "/api/v1/inspections/:id/receipt", Access{Obj: "certificate", Act: "sync"}, h.issuance.syncReceipt},
 		{"POST", "/api/v1/inspections/:id/sticker", Access{Obj: "certificate", Act: "sync"}, h.issuance.sticker},
 		{"POST", "/api/v1/inspections/:id/manual-sync", Access{Obj: "certificate", Act: "manual_sync"}, h.issuance.manualSync},
+		{"GET", "/api/v1/inspections/sync-policy", Access{Obj: "certificate", Act: "sync"}, h.issuance.syncPolicy},
 		{"POST", "/api/v1/card-agents", Access{Obj: "card_agent", Act: authz.Write}, h.issuance.registerAgent},
 		{"GET", "/api/v1/card-agents", Access{Obj: "card_agent", Act: authz.Read}, h.issuance.listAgents},
+		{"POST", "/api/v1/card-agents/:id/disable", Access{Obj: "card_agent", Act: authz.Write}, h.issuance.disableAgent},
+		{"POST", "/api/v1/card-agents/:id/enable", Access{Obj: "card_agent", Act: authz.Write}, h.issuance.enableAgent},
 		{"GET", "/api/v1/card-agents/version", signedIn, h.issuance.agentVersion},
 		{"GET", "/api/v1/card-agents/server-keys", signedIn, h.issuance.serverKeys},
 	}

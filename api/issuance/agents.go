@@ -2,11 +2,14 @@ package issuance
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/domain"
 	"github.com/lecms/lecms/api/store"
 	"github.com/lecms/lecms/cardagent/sigalg"
@@ -48,6 +51,114 @@ func (s *Service) RegisterAgent(ctx context.Context, p domain.Principal, req Age
 // Agents lists the agents registered in the caller's jurisdiction.
 func (s *Service) Agents(ctx context.Context, p domain.Principal) ([]store.CardAgent, error) {
 	return s.Store.Agents(ctx, p.Scope)
+}
+
+// MaxAgentReason bounds the reason given for disabling or enabling an agent.
+const MaxAgentReason = 500
+
+// agentReason checks the reason of a disable (required) or enable (optional).
+func agentReason(reason string, required bool) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if required && reason == "" {
+		return "", domain.Invalid(domain.FieldError{Field: "reason", Rule: "required", Message: "请填写停用原因（如“设备丢失”“人员调离”）"})
+	}
+	if len([]rune(reason)) > MaxAgentReason {
+		return "", domain.Invalid(domain.FieldError{Field: "reason", Rule: "max_length", Message: "原因最多 500 字"})
+	}
+	return reason, nil
+}
+
+// ownAgent loads an agent the caller may manage: outside the caller's
+// region it does not exist (404); visible but not the caller's to
+// change is 403.
+func (s *Service) ownAgent(ctx context.Context, p domain.Principal, id int64) (store.CardAgent, error) {
+	a, found, err := s.Store.Agent(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	t := authz.Target{Region: a.RegionCode}
+	if !found || !s.Authz.Can(p, "card_agent", authz.Read, t) {
+		return a, domain.Errorf(domain.CodeNotFound, "读卡客户端不存在")
+	}
+	if !s.Authz.Can(p, "card_agent", authz.Write, t) {
+		return a, domain.Errorf(domain.CodeForbidden, "您无权停用或启用该读卡客户端")
+	}
+	return a, nil
+}
+
+// DisableAgent disables a registered agent: the server signs no write
+// ticket for it and refuses its receipts until it is enabled again. The
+// reason is required; who, when and why are kept on the agent and in the
+// audit trail.
+func (s *Service) DisableAgent(ctx context.Context, p domain.Principal, id int64, reason string) (store.CardAgent, error) {
+	reason, err := agentReason(reason, true)
+	if err != nil {
+		return store.CardAgent{}, err
+	}
+	a, err := s.ownAgent(ctx, p, id)
+	if err != nil {
+		return a, err
+	}
+	d, err := s.Store.DisableAgent(ctx, id, actor(p), reason, s.Now().UTC())
+	if errors.Is(err, store.ErrAgentState) {
+		return a, refusal(domain.CodeConflict, "agent", "disabled", "该读卡客户端已停用")
+	}
+	if err != nil {
+		return a, err
+	}
+	if err := s.audit(ctx, p, "card_agent.disable", "card_agent", a.ID, domain.AuditSuccess,
+		map[string]any{"name": a.Name, "key_id": a.KeyID, "reason": reason}); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// EnableAgent enables a disabled agent again; the reason is optional and
+// audited.
+func (s *Service) EnableAgent(ctx context.Context, p domain.Principal, id int64, reason string) (store.CardAgent, error) {
+	reason, err := agentReason(reason, false)
+	if err != nil {
+		return store.CardAgent{}, err
+	}
+	a, err := s.ownAgent(ctx, p, id)
+	if err != nil {
+		return a, err
+	}
+	e, err := s.Store.EnableAgent(ctx, id)
+	if errors.Is(err, store.ErrAgentState) {
+		return a, refusal(domain.CodeConflict, "agent", "enabled", "该读卡客户端未停用")
+	}
+	if err != nil {
+		return a, err
+	}
+	if err := s.audit(ctx, p, "card_agent.enable", "card_agent", a.ID, domain.AuditSuccess,
+		map[string]any{"name": a.Name, "key_id": a.KeyID, "reason": reason, "disabled_reason": a.DisabledReason}); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// disabledText says since when and why an agent is disabled, for refusals.
+func (s *Service) disabledText(a store.CardAgent) string {
+	when := ""
+	if a.DisabledAt != nil {
+		when = a.DisabledAt.In(s.Loc).Format("2006-01-02 15:04") + " "
+	}
+	return fmt.Sprintf("读卡客户端“%s”已于 %s由 %s 停用（原因：%s）", a.Name, when, a.DisabledBy, a.DisabledReason)
+}
+
+// SyncPolicy is what the SPA needs to know about chip sync in this province.
+type SyncPolicy struct {
+	ManualChipSync bool // the issuer may record a sync by hand (broken chip)
+}
+
+// SyncPolicy returns the province's chip-sync policy.
+func (s *Service) SyncPolicy(ctx context.Context) (SyncPolicy, error) {
+	lp, err := s.Policies.Lifecycle(ctx)
+	if err != nil {
+		return SyncPolicy{}, err
+	}
+	return SyncPolicy{ManualChipSync: lp.ManualChipSync}, nil
 }
 
 // AgentVersion is the card agent version the SPA expects (settings key

@@ -119,6 +119,10 @@ func (s *Service) agentOf(ctx context.Context, req TicketRequest) (store.CardAge
 	if !found {
 		return a, refusal(domain.CodeRuleViolated, "agent_id", "agent_not_registered", "该读卡客户端未登记，请先由制证员或管理员登记其设备密钥")
 	}
+	if a.Disabled() {
+		return a, refusal(domain.CodeRuleViolated, "agent_id", "agent_disabled",
+			s.disabledText(a)+"，不能写卡：请换用其他读卡客户端，或请制证员、管理员在“读卡设备”中重新启用")
+	}
 	return a, nil
 }
 
@@ -495,6 +499,10 @@ func (s *Service) checkReceipt(ctx context.Context, p domain.Principal, sub stor
 	if !found {
 		return fail(refusal(domain.CodeRuleViolated, "receipt", "agent_not_registered",
 			"回执由未登记的读卡客户端签名（设备密钥 "+r.KeyID.String()+"），不予接受"), "agent_not_registered", detail)
+	}
+	if agent.Disabled() {
+		return fail(refusal(domain.CodeRuleViolated, "receipt", "agent_disabled",
+			s.disabledText(agent)+"，其写卡回执不予接受：请换用其他读卡客户端重新写卡，或在“读卡设备”中重新启用后重试"), "agent_disabled", detail)
 	}
 	if agent.KeyID != stored.DeviceKeyID {
 		return fail(refusal(domain.CodeRuleViolated, "receipt", "wrong_device", "回执不是由领取写卡凭据的读卡客户端签名"), "wrong_device", detail)

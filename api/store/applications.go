@@ -191,6 +191,31 @@ type appWithNames struct {
 	IDNumberMasked string
 	UnitName       string
 	CertNo         *string
+	ChipUID        *string
+	ItemWrittenAt  *time.Time // production_items.written_at
+	SyncAt         *time.Time // inspection_syncs.at
+	SyncMethod     *string
+	SyncNextDueOn  *domain.Date
+	StickerAt      *time.Time
+}
+
+// chip gathers an application's chip facts from its joined rows.
+func (w appWithNames) chip() domain.ChipFacts {
+	var c domain.ChipFacts
+	if w.ChipUID != nil {
+		c.UID = *w.ChipUID
+	}
+	c.WrittenAt = w.ItemWrittenAt
+	if w.SyncMethod != nil {
+		c.SyncMethod = *w.SyncMethod
+		c.SyncedAt = w.SyncAt
+		c.NextDueOn = w.SyncNextDueOn
+		c.StickerAt = w.StickerAt
+		if c.SyncMethod == "chip" {
+			c.WrittenAt = w.SyncAt
+		}
+	}
+	return c
 }
 
 func (w appWithNames) domain() domain.Application {
@@ -200,16 +225,24 @@ func (w appWithNames) domain() domain.Application {
 		UnitName: w.UnitName, RegionCode: domain.RegionCode(r.RegionCode), CertType: domain.CertType(r.CertType),
 		CertificateID: r.CertificateID, CertNo: w.CertNo, Reason: r.Reason, RoundYear: r.RoundYear, RoundDueOn: r.RoundDueOn,
 		ApplicantID: r.ApplicantID, ApplicantName: r.ApplicantName, ReturnedComment: r.ReturnedComment, Version: r.Version,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Chip: w.chip()}
 }
 
+// joined adds the names and the chip facts (certificate chip, confirmed
+// card write, inspection sync) to applications; both chip tables are
+// keyed by application id.
 func (s *Applications) joined(db *gorm.DB) *gorm.DB {
 	return db.Table("applications").
 		Select("applications.*, officers.code AS officer_code, officers.name AS officer_name, " +
-			"officers.id_number_masked AS id_number_masked, units.name AS unit_name, certificates.number AS cert_no").
+			"officers.id_number_masked AS id_number_masked, units.name AS unit_name, certificates.number AS cert_no, " +
+			"certificates.chip_uid AS chip_uid, production_items.written_at AS item_written_at, inspection_syncs.at AS sync_at, " +
+			"inspection_syncs.method AS sync_method, inspection_syncs.next_due_on AS sync_next_due_on, " +
+			"inspection_syncs.sticker_at AS sticker_at").
 		Joins("JOIN officers ON officers.id = applications.officer_id").
 		Joins("JOIN units ON units.id = applications.unit_id").
-		Joins("LEFT JOIN certificates ON certificates.id = applications.certificate_id")
+		Joins("LEFT JOIN certificates ON certificates.id = applications.certificate_id").
+		Joins("LEFT JOIN production_items ON production_items.application_id = applications.id").
+		Joins("LEFT JOIN inspection_syncs ON inspection_syncs.application_id = applications.id")
 }
 
 func (s *Applications) filtered(ctx context.Context, f domain.AppFilter) *gorm.DB {

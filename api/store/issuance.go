@@ -71,19 +71,27 @@ func (s *Issuance) CardKey(ctx context.Context, purpose string) (alg, secret str
 
 // CardAgent is a registered card agent.
 type CardAgent struct {
-	ID           int64
-	Name         string
-	KeyID        string
-	PublicKey    string
-	Alg          string
-	RegionCode   domain.RegionCode
-	RegisteredBy string
-	CreatedAt    time.Time
+	ID             int64
+	Name           string
+	KeyID          string
+	PublicKey      string
+	Alg            string
+	RegionCode     domain.RegionCode
+	RegisteredBy   string
+	CreatedAt      time.Time
+	LastUsedAt     *time.Time // last write ticket signed for it
+	DisabledAt     *time.Time // nil while enabled
+	DisabledBy     string
+	DisabledReason string
 }
+
+// Disabled says whether the agent may no longer write cards.
+func (a CardAgent) Disabled() bool { return a.DisabledAt != nil }
 
 func (r cardAgentRow) agent() CardAgent {
 	return CardAgent{ID: r.ID, Name: r.Name, KeyID: r.KeyID, PublicKey: r.PublicKey, Alg: r.Alg,
-		RegionCode: domain.RegionCode(r.RegionCode), RegisteredBy: r.RegisteredByName, CreatedAt: r.CreatedAt}
+		RegionCode: domain.RegionCode(r.RegionCode), RegisteredBy: r.RegisteredByName, CreatedAt: r.CreatedAt,
+		LastUsedAt: r.LastUsedAt, DisabledAt: r.DisabledAt, DisabledBy: r.DisabledByName, DisabledReason: r.DisabledReason}
 }
 
 // AddAgent registers an agent; a device key registered before is a conflict.
@@ -122,6 +130,42 @@ func (s *Issuance) Agent(ctx context.Context, id int64) (CardAgent, bool, error)
 // AgentByKeyID returns the agent with a device key id (16 hex digits).
 func (s *Issuance) AgentByKeyID(ctx context.Context, keyID string) (CardAgent, bool, error) {
 	return s.agentWhere(ctx, "key_id = ?", keyID)
+}
+
+// ErrAgentState is returned by DisableAgent / EnableAgent when the agent is
+// already in the state asked for (another user was quicker).
+var ErrAgentState = errors.New("card agent already in that state")
+
+// DisableAgent disables an enabled agent, recording who, when and why.
+func (s *Issuance) DisableAgent(ctx context.Context, id int64, by Actor, reason string, now time.Time) (CardAgent, error) {
+	return s.setAgentState(ctx, id, "disabled_at IS NULL", map[string]any{"disabled_at": now, "disabled_by": by.ID,
+		"disabled_by_name": by.Name, "disabled_reason": reason})
+}
+
+// EnableAgent enables a disabled agent again.
+func (s *Issuance) EnableAgent(ctx context.Context, id int64) (CardAgent, error) {
+	return s.setAgentState(ctx, id, "disabled_at IS NOT NULL", map[string]any{"disabled_at": nil, "disabled_by": 0,
+		"disabled_by_name": "", "disabled_reason": ""})
+}
+
+func (s *Issuance) setAgentState(ctx context.Context, id int64, from string, set map[string]any) (CardAgent, error) {
+	var a CardAgent
+	err := s.db.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&cardAgentRow{}).Where("id = ? AND "+from, id).Updates(set)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrAgentState
+		}
+		var r cardAgentRow
+		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return err
+		}
+		a = r.agent()
+		return nil
+	})
+	return a, err
 }
 
 func (s *Issuance) agentWhere(ctx context.Context, cond string, arg any) (CardAgent, bool, error) {
@@ -649,10 +693,16 @@ type CardTicket struct {
 
 // SaveTicket stores a ticket the server signed.
 func (s *Issuance) SaveTicket(ctx context.Context, t CardTicket) error {
-	return s.db.ctx(ctx).Create(&cardTicketRow{Nonce: t.Nonce, ApplicationID: t.ApplicationID, CertificateID: t.CertificateID,
-		Purpose: t.Purpose, CertNo: t.CertNo, CardUID: t.CardUID, AgentID: t.AgentID, DeviceKeyID: t.DeviceKeyID, Seq: int64(t.Seq),
-		ValidUntil: t.ValidUntil, LastInspection: t.LastInspection, Token: t.Token, IssuedBy: t.IssuedBy, IssuedAt: t.IssuedAt,
-		ExpiresAt: t.ExpiresAt}).Error
+	return s.db.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&cardTicketRow{Nonce: t.Nonce, ApplicationID: t.ApplicationID, CertificateID: t.CertificateID,
+			Purpose: t.Purpose, CertNo: t.CertNo, CardUID: t.CardUID, AgentID: t.AgentID, DeviceKeyID: t.DeviceKeyID, Seq: int64(t.Seq),
+			ValidUntil: t.ValidUntil, LastInspection: t.LastInspection, Token: t.Token, IssuedBy: t.IssuedBy, IssuedAt: t.IssuedAt,
+			ExpiresAt: t.ExpiresAt}).Error; err != nil {
+			return err
+		}
+		// The agent's last use, for the device list.
+		return tx.Model(&cardAgentRow{}).Where("id = ?", t.AgentID).Update("last_used_at", t.IssuedAt).Error
+	})
 }
 
 // Ticket returns the ticket with nonce.

@@ -65,6 +65,15 @@ type cardAgentRow struct {
 	RegisteredBy     int64     `gorm:"not null"`
 	RegisteredByName string    `gorm:"size:64;not null"`
 	CreatedAt        time.Time `gorm:"not null"`
+	// LastUsedAt is when the server last signed a write ticket for it.
+	LastUsedAt *time.Time
+	// A disabled agent gets no tickets and its receipts are refused; who
+	// disabled it, when and why (re-enabling clears them: the audit trail
+	// keeps the history).
+	DisabledAt     *time.Time
+	DisabledBy     int64  `gorm:"not null;default:0"`
+	DisabledByName string `gorm:"size:64;not null;default:''"`
+	DisabledReason string `gorm:"size:512;not null;default:''"`
 }
 
 func (cardAgentRow) TableName() string { return "card_agents" }

@@ -8,7 +8,11 @@
 //   3. syncs an inspection: a due-soon officer's inspection approved through the API; a blank card
 //      first (refused in Chinese), then the officer's card (written before: it holds a record signed
 //      with the provincial key) → 请更换有效期标签 → 已更换 → completed, valid until the previous
-//      due date + 2 years.
+//      due date + 2 years,
+//   4. 读卡设备: the agent is disabled (reason required) while a card is being written: the server
+//      refuses its receipt in Chinese; enabled again, the same receipt is accepted,
+//   5. 手工同步: an approved inspection recorded by hand with a reason (audited), then the sticker.
+// The pairing secret is checked to live in IndexedDB as a non-extractable key, not in localStorage.
 // Without root, pcscd, vpcd, Go or gcc the suite skips loudly; LECMS_REQUIRE_PCSC=1 fails instead.
 // The tests run one after another in one browser context (serial): pcscd is one per machine.
 import { resolve } from 'node:path'
@@ -50,6 +54,7 @@ interface Application {
   officer_id: number
   cert_no: string | null
   round_due_on: string | null
+  chip: { uid: string; written_at: string | null; synced_at: string | null; sync_method: string; next_due_on: string | null }
 }
 
 interface Problem {
@@ -108,8 +113,8 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: resolve(screenshotDir, name), animations: 'disabled' })
 }
 
-/** 济南市司法局's reviewer, signed in in a browser context of their own. */
-async function cityReviewerPage(): Promise<Page> {
+/** Someone at another PC: a browser context of their own, signed in as user. */
+async function pageAs(user: string): Promise<Page> {
   const context = await page.context().browser()!.newContext({
     baseURL: CARD_BASE_URL,
     locale: 'zh-CN',
@@ -119,8 +124,72 @@ async function cityReviewerPage(): Promise<Page> {
   const p = await context.newPage()
   logBrowserErrors(p)
   await p.goto('/')
-  await login(p, CITY_REVIEWER)
+  await login(p, user)
   return p
+}
+
+/** 济南市司法局's reviewer, signed in in a browser context of their own. */
+function cityReviewerPage(): Promise<Page> {
+  return pageAs(CITY_REVIEWER)
+}
+
+interface AuditEvent {
+  action: string
+  result: string
+  actor_name?: string
+  detail?: Record<string, unknown>
+}
+
+async function auditOf(action: string, targetType: string, targetId: number): Promise<AuditEvent[]> {
+  return (await get<{ items: AuditEvent[] }>('admin', `/api/v1/audit-events?action=${action}&target_type=${targetType}&target_id=${targetId}`))
+    .items
+}
+
+/**
+ * A first card for an officer of 历下区城市管理局, applied for and approved through the API.
+ * Candidates hold no valid certificate, have a photo and are 在编; the server names anyone else it
+ * would refuse when one holder is added to the batch (all or none: nothing is created).
+ */
+async function approvedNewCard(): Promise<{ officer: Officer; appId: number; certNo: string }> {
+  const candidates = (await Promise.all(['none', 'cancelled', 'void'].map((c) => officersOf(OPERATOR, `cert_state=${c}`))))
+    .flat()
+    .filter((o) => o.has_photo && o.staffing === 'established')
+  const holder = (await officersOf(OPERATOR, 'cert_state=active'))[0]!
+  const probe = await api.post('/api/v1/applications', {
+    headers: { Authorization: `Bearer ${await tokenOf(OPERATOR)}` },
+    data: { kind: 'new_card', officer_ids: [...candidates.map((o) => o.id), holder.id] },
+  })
+  expect(probe.status()).toBe(422)
+  const refused = new Set(((await probe.json()) as Problem).errors!.map((e) => e.field))
+  const o = candidates.find((x) => !refused.has(`officers/${x.id}`))
+  expect(o, 'an officer of the unit who may apply for a first card').toBeDefined()
+  const officer = o!
+  const created = await post<{ ids: number[] }>(OPERATOR, '/api/v1/applications', { kind: 'new_card', officer_ids: [officer.id] }, 201)
+  const appId = created.ids[0]!
+  await post(UNIT_REVIEWER, '/api/v1/applications/decisions', { action: 'approve_unit', ids: [appId] }, 200)
+  await post(LEGAL_REVIEWER, '/api/v1/applications/decisions', { action: 'approve_legal', ids: [appId] }, 200)
+  const approved = (await applicationsOf(officer.id)).find((a) => a.id === appId)!
+  return { officer, appId, certNo: approved.cert_no! }
+}
+
+/** A due-soon officer of the unit without applications, with an inspection through both approvals. */
+async function approvedInspection(): Promise<{ officer: Officer; appId: number }> {
+  const dueSoon = (await officersOf(OPERATOR, 'due_state=due_soon')).filter((x) => x.last_inspected_on && x.next_due_on && x.cert_no)
+  let officer: Officer | undefined
+  for (const x of dueSoon) {
+    if ((await applicationsOf(x.id)).length === 0) {
+      officer = x
+      break
+    }
+  }
+  expect(officer, 'a due-soon officer without applications').toBeDefined()
+  const o = officer!
+  const round = Number(o.last_inspected_on!.slice(0, 4))
+  const created = await post<{ ids: number[] }>(OPERATOR, '/api/v1/applications', { kind: 'inspection', round, officer_ids: [o.id] }, 201)
+  const appId = created.ids[0]!
+  await post(UNIT_REVIEWER, '/api/v1/applications/decisions', { action: 'approve_unit', ids: [appId] }, 200)
+  await post(LEGAL_REVIEWER, '/api/v1/applications/decisions', { action: 'approve_legal', ids: [appId] }, 200)
+  return { officer: o, appId }
 }
 
 const readerText = () => page.getByTestId('reader-status-text')
@@ -208,7 +277,44 @@ test('读卡器: the card issuer pairs this browser with the agent using the cod
   await shot('card-reader-ready.png')
   await dialog.getByRole('button', { name: '关闭', exact: true }).click()
 
-  // The secret stays in this browser: a new page answers the agent's challenge by itself.
+  // The secret stays in this browser, as a key that cannot be read back: IndexedDB holds a
+  // non-extractable HMAC key, localStorage no secret.
+  const kept = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const r = indexedDB.open('lecms-card-agent')
+      r.onsuccess = () => ok(r.result)
+      r.onerror = () => fail(r.error)
+    })
+    const all = await new Promise<unknown[]>((ok, fail) => {
+      const r = db.transaction('pairings').objectStore('pairings').getAll()
+      r.onsuccess = () => ok(r.result)
+      r.onerror = () => fail(r.error)
+    })
+    db.close()
+    const p = all[0] as { pairing_id: string; key: CryptoKey }
+    let exported = 'refused'
+    try {
+      await crypto.subtle.exportKey('raw', p.key)
+      exported = 'exported'
+    } catch {
+      /* non-extractable */
+    }
+    return {
+      count: all.length,
+      pairingId: p.pairing_id,
+      type: p.key.constructor.name,
+      extractable: p.key.extractable,
+      algorithm: p.key.algorithm.name,
+      exported,
+      local: JSON.stringify(Object.entries(localStorage)),
+    }
+  })
+  expect(kept).toMatchObject({ count: 1, type: 'CryptoKey', extractable: false, algorithm: 'HMAC', exported: 'refused' })
+  expect(kept.pairingId).not.toBe('')
+  expect(kept.local).not.toContain('lecms.cardAgent.pairing')
+  expect(kept.local).not.toContain('secret')
+
+  // A new page answers the agent's challenge with the stored key by itself.
   await page.reload()
   await expect(readerText()).toHaveText('就绪')
   expect(s.agentLog()).toContain('paired')
@@ -216,28 +322,7 @@ test('读卡器: the card issuer pairs this browser with the agent using the cod
 
 test('制证: batch from the city queue, 写卡 on a blank card, 校验, 发证 → the certificate is 有效', async () => {
   const s = stack!
-  // A first card for an officer of 历下区城市管理局, applied for and approved through the API.
-  // Candidates hold no valid certificate, have a photo and are 在编; the server names anyone else it
-  // would refuse when one holder is added to the batch (all or none: nothing is created).
-  const candidates = (await Promise.all(['none', 'cancelled', 'void'].map((c) => officersOf(OPERATOR, `cert_state=${c}`))))
-    .flat()
-    .filter((o) => o.has_photo && o.staffing === 'established')
-  const holder = (await officersOf(OPERATOR, 'cert_state=active'))[0]!
-  const probe = await api.post('/api/v1/applications', {
-    headers: { Authorization: `Bearer ${await tokenOf(OPERATOR)}` },
-    data: { kind: 'new_card', officer_ids: [...candidates.map((o) => o.id), holder.id] },
-  })
-  expect(probe.status()).toBe(422)
-  const refused = new Set(((await probe.json()) as Problem).errors!.map((e) => e.field))
-  const o = candidates.find((x) => !refused.has(`officers/${x.id}`))
-  expect(o, 'an officer of the unit who may apply for a first card').toBeDefined()
-  const officer = o!
-  const created = await post<{ ids: number[] }>(OPERATOR, '/api/v1/applications', { kind: 'new_card', officer_ids: [officer.id] }, 201)
-  const appId = created.ids[0]!
-  await post(UNIT_REVIEWER, '/api/v1/applications/decisions', { action: 'approve_unit', ids: [appId] }, 200)
-  await post(LEGAL_REVIEWER, '/api/v1/applications/decisions', { action: 'approve_legal', ids: [appId] }, 200)
-  const [approved] = await applicationsOf(officer.id)
-  const certNo = approved!.cert_no!
+  const { officer, appId, certNo } = await approvedNewCard()
   expect(certNo).toMatch(/^370102/)
 
   // 报省制证: 济南市司法局 reports its city's approvals (历下区 included) to the province.
@@ -329,34 +414,16 @@ test('制证: batch from the city queue, 写卡 on a blank card, 校验, 发证 
 test('同步年检: the due-soon officer’s card is synced, the sticker replaced → 年审完成, due + 2 years', async () => {
   const s = stack!
   // A due-soon officer of the unit without open applications: 年检申请 through both approvals.
-  const dueSoon = (await officersOf(OPERATOR, 'due_state=due_soon')).filter((x) => x.last_inspected_on && x.next_due_on && x.cert_no)
-  let officer: Officer | undefined
-  for (const x of dueSoon) {
-    if ((await applicationsOf(x.id)).length === 0) {
-      officer = x
-      break
-    }
-  }
-  expect(officer, 'a due-soon officer without applications').toBeDefined()
-  const o = officer!
-  const round = Number(o.last_inspected_on!.slice(0, 4))
-  const created = await post<{ ids: number[] }>(OPERATOR, '/api/v1/applications', { kind: 'inspection', round, officer_ids: [o.id] }, 201)
-  const appId = created.ids[0]!
-  await post(UNIT_REVIEWER, '/api/v1/applications/decisions', { action: 'approve_unit', ids: [appId] }, 200)
-  await post(LEGAL_REVIEWER, '/api/v1/applications/decisions', { action: 'approve_legal', ids: [appId] }, 200)
+  const { officer: o, appId } = await approvedInspection()
   const prevDue = o.next_due_on!
   const newDue = addYears(prevDue, 2)
 
-  // The officer's card was written before this system's records: ask the server which chip it
-  // expects (a ticket for another UID is refused naming it), and make that card.
-  const probe = await api.post(`/api/v1/inspections/${appId}/ticket`, {
-    headers: { Authorization: `Bearer ${await tokenOf(ISSUER)}` },
-    data: { card_uid: '00000000', device_key_id: deviceKeyId },
-  })
-  const refusal = (await probe.json()) as Problem
-  expect(probe.status(), JSON.stringify(refusal)).toBe(422)
-  const chipUid = /该证件芯片 ([0-9A-F]+)/.exec(refusal.errors?.find((e) => e.rule === 'wrong_card')?.message ?? '')?.[1]
-  expect(chipUid, `the certificate's chip UID in ${JSON.stringify(refusal)}`).toBeDefined()
+  // The officer's card was written before this system's records: the application row says which
+  // chip the certificate has (nothing synced yet), and the test makes that card.
+  const approvedRow = (await applicationsOf(o.id)).find((a) => a.id === appId)!
+  expect(approvedRow.chip).toMatchObject({ synced_at: null, sync_method: '', written_at: null })
+  const chipUid = approvedRow.chip.uid
+  expect(chipUid).toMatch(/^[0-9A-F]+$/)
   const unit = await get<{ code: string }>(ISSUER, `/api/v1/units/${o.unit_id}`)
 
   // 同步年检: the approved inspection is listed with its round.
@@ -368,6 +435,7 @@ test('同步年检: the due-soon officer’s card is synced, the sticker replace
   await expect(row).toHaveCount(1)
   await expect(row.locator('td.col-round-due')).toHaveText(prevDue)
   await expect(row.locator('td.col-state')).toHaveText('待同步芯片')
+  await expect(row.locator('td.col-chip-uid')).toHaveText(chipUid)
   await shot('card-sync-list.png')
   await row.getByTestId('sync-button').click()
   const chip = visible('chip-dialog')
@@ -406,6 +474,12 @@ test('同步年检: the due-soon officer’s card is synced, the sticker replace
   await expect(chip.getByTestId('chip-verify').locator('.bad')).toHaveCount(0)
   await shot('card-sync-sticker.png')
   expect((await applicationsOf(o.id)).find((a) => a.id === appId)).toMatchObject({ state: 'legal_approved' })
+  // The row now says so from the server: synced through the chip, the receipt accepted.
+  expect((await applicationsOf(o.id)).find((a) => a.id === appId)!.chip).toMatchObject({
+    uid: chipUid,
+    sync_method: 'chip',
+    next_due_on: newDue,
+  })
   await sticker.getByTestId('sticker-confirm').click()
   await expect(chip.getByTestId('chip-done')).toContainText('年审完成：五个步骤已全部完成')
   await expect(chip.getByTestId('done-next-due')).toHaveText(newDue)
@@ -417,4 +491,135 @@ test('同步年检: the due-soon officer’s card is synced, the sticker replace
   const [after] = await officersOf(ISSUER, `officer_code=${o.code}`)
   expect(after).toMatchObject({ cert_state: 'active', last_inspected_on: prevDue, next_due_on: newDue })
   await legacy.remove()
+})
+
+test('读卡设备: the agent is disabled mid-write, its receipt is refused; enabled again, the same receipt counts', async () => {
+  test.setTimeout(180_000)
+  const s = stack!
+  const { officer, appId, certNo } = await approvedNewCard()
+  await post(CITY_REVIEWER, '/api/v1/production/reports', { application_ids: [appId] }, 201)
+  const batch = await post<{ id: number }>(ISSUER, '/api/v1/production/batches', { application_ids: [appId] }, 201)
+
+  // The device list: this PC's agent, enabled, used by the writes before.
+  await page.locator('.side-menu').getByText('读卡设备').click()
+  await expect(page).toHaveURL(/\/card-agents$/)
+  const mine = page.locator('.agent-row').filter({ hasText: AGENT_NAME })
+  await expect(mine.locator('td.col-state')).toHaveText('启用')
+  await expect(mine.locator('td.col-name')).toContainText('本机')
+  await expect(mine.locator('td.col-key-id')).toHaveText(deviceKeyId)
+  await expect(mine.locator('td.col-last-used')).not.toHaveText('从未使用')
+  await shot('card-agents.png')
+
+  // 写卡 on the issuer's PC: the ticket is signed while the agent is enabled…
+  await page.goto(`/production/batches/${batch.id}`)
+  const row = page.locator('.item-row').filter({ hasText: certNo })
+  await row.getByTestId('write-card').click()
+  const chip = visible('chip-dialog')
+  const card = await s.insertCard('mifare')
+  await expect(chip.getByTestId('chip-confirm')).toBeVisible()
+  await expect(chip.getByTestId('confirm-name')).toHaveText(officer.name)
+
+  // …and the administrator disables it from another PC (reported lost): a reason is required.
+  const admin = await pageAs('admin')
+  await admin.locator('.side-menu').getByText('读卡设备').click()
+  const adminRow = admin.locator('.agent-row').filter({ hasText: AGENT_NAME })
+  await adminRow.getByTestId('agent-disable').click()
+  const dialog = admin.locator('[data-testid="agent-action-dialog"]:visible')
+  await expect(dialog).toContainText('拒绝它提交的写卡回执')
+  await dialog.getByTestId('agent-action-confirm').click()
+  await expect(dialog).toContainText('请填写停用原因')
+  await dialog.getByTestId('agent-reason').fill('设备丢失')
+  await dialog.getByTestId('agent-action-confirm').click()
+  await expect(admin.locator('.el-message--success').filter({ hasText: `已停用读卡客户端“${AGENT_NAME}”` })).toBeVisible()
+  await expect(adminRow.locator('td.col-state')).toContainText('已停用')
+  await expect(adminRow.getByTestId('disabled-detail')).toContainText('admin 于')
+  await expect(adminRow.getByTestId('disabled-detail')).toContainText('停用：设备丢失')
+  await admin.screenshot({ path: resolve(screenshotDir, 'card-agent-disabled.png'), animations: 'disabled' })
+
+  // The agent writes the card, but the server refuses the disabled agent's receipt, in Chinese.
+  await chip.getByTestId('chip-write').click()
+  await expect(chip.getByTestId('chip-error')).toContainText('服务器未接受写卡回执', { timeout: 30_000 })
+  await expect(chip.getByTestId('chip-error-detail')).toContainText(`读卡客户端“${AGENT_NAME}”已于`)
+  await expect(chip.getByTestId('chip-error-detail')).toContainText('停用（原因：设备丢失），其写卡回执不予接受')
+  await shot('card-agent-receipt-refused.png')
+  expect((await applicationsOf(officer.id)).find((a) => a.id === appId)).toMatchObject({
+    state: 'in_production',
+    chip: { written_at: null },
+  })
+  expect((await auditOf('card.receipt', 'application', appId)).map((e) => [e.result, e.detail?.rule])).toEqual([
+    ['failure', 'agent_disabled'],
+  ])
+  // A new ticket for it is refused too.
+  const ticket = await api.post(`/api/v1/production/items/${appId}/ticket`, {
+    headers: { Authorization: `Bearer ${await tokenOf(ISSUER)}` },
+    data: { card_uid: card.uid, device_key_id: deviceKeyId },
+  })
+  expect(ticket.status()).toBe(422)
+  expect(((await ticket.json()) as Problem).errors?.[0]?.rule).toBe('agent_disabled')
+
+  // Enabled again: 重试 sends the same receipt, which now counts.
+  await adminRow.getByTestId('agent-enable').click()
+  await dialog.getByTestId('agent-action-confirm').click()
+  await expect(adminRow.locator('td.col-state')).toHaveText('启用')
+  await admin.context().close()
+  const audited = await get<{ items: AuditEvent[] }>('admin', '/api/v1/audit-events?target_type=card_agent')
+  expect(audited.items.map((e) => [e.action, e.actor_name, e.detail?.reason ?? ''])).toEqual([
+    ['card_agent.enable', 'admin', ''],
+    ['card_agent.disable', 'admin', '设备丢失'],
+    ['card_agent.register', ISSUER, ''],
+  ])
+  await chip.getByTestId('chip-retry').click()
+  await expect(chip.getByTestId('chip-done')).toContainText('写卡成功，校验通过', { timeout: 30_000 })
+  await chip.getByTestId('chip-close').click()
+  await expect(row.locator('td.col-card-state')).toHaveText('已写卡')
+  await expect(row.locator('td.col-uid')).toHaveText(card.uid)
+  const written = (await applicationsOf(officer.id)).find((a) => a.id === appId)!
+  expect(written).toMatchObject({ state: 'completed', chip: { uid: card.uid } })
+  expect(written.chip.written_at).not.toBeNull()
+  await card.remove()
+  await expect(readerText()).toHaveText('就绪')
+})
+
+test('手工同步: an approved inspection whose chip is broken is recorded by hand with a reason, then the sticker', async () => {
+  test.setTimeout(120_000)
+  const { officer: o, appId } = await approvedInspection()
+  const newDue = addYears(o.next_due_on!, 2)
+
+  await page.locator('.side-menu').getByText('同步年检').click()
+  await expect(page).toHaveURL(/\/inspections\/sync$/)
+  await page.locator('.filters').getByPlaceholder('姓名（前缀匹配）').fill(o.name)
+  await page.getByRole('button', { name: '过滤' }).click()
+  const row = page.locator('.sync-row').filter({ hasText: o.cert_no! })
+  await expect(row.locator('td.col-state')).toHaveText('待同步芯片')
+  await row.getByTestId('manual-sync-button').click()
+
+  // The dialog says it is audited and allowed only where the province permits it; a reason is required.
+  const dialog = visible('manual-sync-dialog')
+  await expect(dialog.getByTestId('manual-sync-notice')).toContainText('将记入审计日志')
+  await expect(dialog.getByTestId('manual-sync-notice')).toContainText('仅在本省允许手工同步时可用')
+  await expect(dialog).toContainText(o.cert_no!)
+  await dialog.getByTestId('manual-sync-confirm').click()
+  await expect(dialog).toContainText('请填写手工同步原因')
+  const reason = '芯片损坏无法读写，已核对卡面信息'
+  await dialog.getByTestId('manual-sync-reason').fill(reason)
+  await shot('card-manual-sync.png')
+  await dialog.getByTestId('manual-sync-confirm').click()
+
+  // Step 4 recorded by hand: the sticker follows as after a chip sync.
+  await expect(dialog.getByTestId('manual-sync-sticker')).toContainText('请为该证件更换有效期标签')
+  await expect(dialog.getByTestId('manual-sticker-date')).toHaveText(newDue)
+  const synced = (await applicationsOf(o.id)).find((a) => a.id === appId)!
+  expect(synced).toMatchObject({ state: 'legal_approved', chip: { sync_method: 'manual', written_at: null, next_due_on: newDue } })
+  expect(synced.chip.synced_at).not.toBeNull()
+  await shot('card-manual-sync-sticker.png')
+  await dialog.getByTestId('manual-sticker-confirm').click()
+  await expect(dialog.getByTestId('manual-sync-done')).toContainText('年审完成：五个步骤已全部完成')
+  await dialog.getByTestId('manual-sync-close').click()
+  await expect(row).toHaveCount(0)
+
+  expect((await applicationsOf(o.id)).find((a) => a.id === appId)).toMatchObject({ state: 'completed' })
+  const [after] = await officersOf(ISSUER, `officer_code=${o.code}`)
+  expect(after).toMatchObject({ cert_state: 'active', next_due_on: newDue })
+  const events = (await get<{ items: AuditEvent[] }>('admin', '/api/v1/audit-events?action=inspection.manual_sync')).items
+  expect(events.map((e) => [e.actor_name, e.detail?.reason, e.detail?.application_id])).toEqual([[ISSUER, reason, appId]])
 })

@@ -20,3 +20,8 @@ export type ChipWriteResult = Json<paths['/api/v1/production/items/{id}/receipt'
 
 export type CardAgentVersion = Json<paths['/api/v1/card-agents/version']['get']['responses'][200]>
 export type CardServerKeys = Json<paths['/api/v1/card-agents/server-keys']['get']['responses'][200]>
+
+export type CardAgent = Json<paths['/api/v1/card-agents']['get']['responses'][200]>[number]
+export type CardAgentDisableBody = paths['/api/v1/card-agents/{id}/disable']['post']['requestBody']['content']['application/json']
+export type InspectionSyncPolicy = Json<paths['/api/v1/inspections/sync-policy']['get']['responses'][200]>
+export type ManualSyncBody = paths['/api/v1/inspections/{id}/manual-sync']['post']['requestBody']['content']['application/json']

@@ -874,6 +874,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/card-agents/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a card agent (停用读卡设备)
+         * @description With a required `reason` (at most 500 characters). From then on the server signs no write ticket for the agent (422, rule `agent_disabled`) and refuses its receipts, also for tickets signed before (422, rule `agent_disabled`, audited as a refused receipt). Who, when and why are kept on the agent and audited (`card_agent.disable`). Already disabled: 409 (rule `disabled`). Agents outside the caller's region: 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description agent id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description why */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.CardAgentDisableBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.CardAgent"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-agents/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled card agent (启用读卡设备)
+         * @description Tickets and receipts of the agent are accepted again. The optional `reason` is audited (`card_agent.enable`, with the reason it had been disabled for). Not disabled: 409 (rule `enabled`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description agent id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description why (optional) */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["httpapi.CardAgentEnableBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.CardAgent"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates/sanctions": {
         parameters: {
             query?: never;
@@ -1105,6 +1289,63 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/sync-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How inspections may be synced in this province
+         * @description `manual_chip_sync`: whether step 4 may be recorded by hand for a card whose chip cannot be written (the setting `lifecycle_policy.manual_chip_sync`). Recording it also needs the permission `certificate:manual_sync` (card issuers).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["httpapi.InspectionSyncPolicy"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4304,6 +4545,7 @@ export interface components {
             /** @enum {unknown} */
             cert_type: "law_enforcement" | "supervision";
             certificate_id: number | null;
+            chip: components["schemas"]["domain.ChipFacts"];
             created_at: string;
             id: number;
             id_number_masked: string;
@@ -4330,6 +4572,33 @@ export interface components {
         "domain.CertState": "none" | "pending" | "active" | "suspended" | "revoked" | "cancelled" | "void";
         /** @enum {string} */
         "domain.CertType": "law_enforcement" | "supervision";
+        "domain.ChipFacts": {
+            /**
+             * Format: date
+             * @description NextDueOn: inspections, the validity date step 4 recorded (what the new sticker shows).
+             */
+            next_due_on: string | null;
+            /** @description StickerAt: inspections, step 5 (validity sticker replaced). */
+            sticker_at: string | null;
+            /**
+             * @description SyncMethod: how step 4 was recorded: chip (receipt), manual (by hand), "" not yet.
+             * @enum {string}
+             */
+            sync_method: "" | "chip" | "manual";
+            /** @description SyncedAt: inspections, step 4 recorded (by receipt or by hand). */
+            synced_at: string | null;
+            /**
+             * @description UID is the certificate's chip UID (upper-case hex), "" while none is known.
+             * @example 5C1D2E3F
+             */
+            uid: string;
+            /**
+             * @description WrittenAt: the server accepted the agent's receipt for this
+             *     application's chip write (new card: the issue; inspection: the sync),
+             *     null while none was accepted (and for a sync recorded by hand).
+             */
+            written_at: string | null;
+        };
         /** @enum {string} */
         "domain.DueState": "none" | "ok" | "due_soon" | "overdue";
         "domain.FieldError": {
@@ -4541,9 +4810,18 @@ export interface components {
             /** @enum {string} */
             alg: "ed25519" | "sm2";
             created_at: string;
+            /** @description Disabled agents get no write tickets and their receipts are refused (rule `agent_disabled`). */
+            disabled: boolean;
+            disabled_at: string | null;
+            /** @description "" while enabled */
+            disabled_by: string;
+            /** @description "" while enabled */
+            disabled_reason: string;
             id: number;
             /** @example 80f893b4d97acb00 */
             key_id: string;
+            /** @description LastUsedAt is when the server last signed a write ticket for it (null: never). */
+            last_used_at: string | null;
             name: string;
             public_key: string;
             region_code: string;
@@ -4554,6 +4832,14 @@ export interface components {
             name: string;
             /** @example ed25519:SYOrsk88WcqcpFdkeAsobFwFOj62FzC4q2CRAg68pW8= */
             public_key: string;
+        };
+        "httpapi.CardAgentDisableBody": {
+            /** @example 设备丢失 */
+            reason: string;
+        };
+        "httpapi.CardAgentEnableBody": {
+            /** @example 设备已找回，核查无异常 */
+            reason?: string;
         };
         "httpapi.CardAgentVersion": {
             /**
@@ -4644,6 +4930,13 @@ export interface components {
             region_code: string;
             /** @enum {unknown} */
             sex: "M" | "F";
+        };
+        "httpapi.InspectionSyncPolicy": {
+            /**
+             * @description ManualChipSync: the card issuer may record step 4 by hand (POST /api/v1/inspections/{id}/manual-sync)
+             *     for a card whose chip cannot be written (lifecycle policy `manual_chip_sync`).
+             */
+            manual_chip_sync: boolean;
         };
         "httpapi.LoginRequest": {
             /** @example Demo@2026 */

@@ -1,15 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeAgent } from '@/test/fakeAgent'
-import {
-  AgentClient,
-  AgentError,
-  PAIRING_PREFIX,
-  base64ToBytes,
-  bytesToBase64,
-  challengeResponse,
-  storagePairings,
-  type AgentConnState,
-} from './agentClient'
+import { AgentClient, AgentError, base64ToBytes, bytesToBase64, challengeResponse, type AgentConnState } from './agentClient'
+import { importPairingKey, keyPairings, memoryBackend, type PairingStore } from './pairingStore'
 import type { AgentEvent } from './protocol'
 
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
@@ -19,8 +11,16 @@ async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0))
 }
 
+let backend = memoryBackend()
+let pairings: PairingStore = keyPairings(backend, localStorage)
+
 function client(agent: FakeAgent, over: Partial<ConstructorParameters<typeof AgentClient>[0]> = {}): AgentClient {
-  return new AgentClient({ url: 'ws://127.0.0.1:17321/ws', socketFactory: agent.factory, pairings: storagePairings(localStorage), ...over })
+  return new AgentClient({ url: 'ws://127.0.0.1:17321/ws', socketFactory: agent.factory, pairings, ...over })
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await settle(1)
+  expect(ok()).toBe(true)
 }
 
 async function waitState(c: AgentClient, s: AgentConnState): Promise<void> {
@@ -28,14 +28,18 @@ async function waitState(c: AgentClient, s: AgentConnState): Promise<void> {
   expect(c.state).toBe(s)
 }
 
-beforeEach(() => localStorage.clear())
+beforeEach(() => {
+  localStorage.clear()
+  backend = memoryBackend()
+  pairings = keyPairings(backend, localStorage)
+})
 afterEach(() => vi.useRealTimers())
 
 describe('challengeResponse', () => {
   it('matches the documented test vector', async () => {
     const secret = Uint8Array.from({ length: 32 }, (_, i) => i)
     const nonce = Uint8Array.from({ length: 32 }, (_, i) => 0xff - i)
-    expect(hex(await challengeResponse(secret, nonce))).toBe('7c8eba38880deb18eb135705b5461322a5bb1a47576170a039eec7d628e0c355')
+    expect(hex(await challengeResponse(await importPairingKey(secret), nonce))).toBe('7c8eba38880deb18eb135705b5461322a5bb1a47576170a039eec7d628e0c355')
   })
 
   it('round-trips base64', () => {
@@ -70,10 +74,16 @@ describe('AgentClient', () => {
     await c.completePairing(` ${agent.code} `, 'desk 1')
     expect(c.state).toBe('ready')
     expect(agent.sent('pair_complete').at(-1)!.params).toEqual({ code: agent.code, label: 'desk 1' })
-    const stored = JSON.parse(localStorage.getItem(PAIRING_PREFIX + agent.deviceKeyId)!)
+    // Kept as a key that cannot be read back, never as the secret itself.
+    const stored = backend.records.get(agent.deviceKeyId)!
     expect(stored).toMatchObject({ pairing_id: 'pairing-1', label: 'desk 1' })
-    expect(base64ToBytes(stored.secret)).toHaveLength(32)
-    expect(storagePairings(localStorage).any()).toBe(true)
+    expect(stored.key.extractable).toBe(false)
+    expect(stored.key.usages).toEqual(['sign'])
+    await expect(crypto.subtle.exportKey('raw', stored.key)).rejects.toThrow()
+    expect(JSON.stringify(stored)).not.toContain('secret')
+    expect(localStorage.length).toBe(0)
+    expect(await pairings.any()).toBe(true)
+    const secret = bytesToBase64(agent.pairings.get('pairing-1')!)
     c.stop()
 
     // A new page: hello, then authenticate with HMAC(secret, nonce) — the secret is not sent again.
@@ -82,26 +92,27 @@ describe('AgentClient', () => {
     await waitState(again, 'ready')
     const auth = agent.last.sent.find((m) => m.type === 'authenticate')!
     expect(auth.params!.pairing_id).toBe('pairing-1')
-    expect(JSON.stringify(agent.last.sent)).not.toContain(stored.secret)
+    expect(JSON.stringify(agent.last.sent)).not.toContain(secret)
     expect(again.pairingLabel).toBe('LECMS Chrome')
     await expect(again.listReaders()).resolves.toMatchObject({ pcsc_available: true })
   })
 
   it('forgets a pairing the agent no longer knows (not_paired) and asks to pair again', async () => {
     const agent = new FakeAgent()
-    storagePairings(localStorage).set(agent.deviceKeyId, { pairing_id: 'gone', secret: bytesToBase64(new Uint8Array(32)), label: 'x', paired_at: '' })
+    await pairings.save(agent.deviceKeyId, { pairing_id: 'gone', secret: bytesToBase64(new Uint8Array(32)), label: 'x', paired_at: '' })
     const c = client(agent)
     c.start()
     await waitState(c, 'unpaired')
     expect(c.lastError).toBe('not_paired')
-    expect(localStorage.getItem(PAIRING_PREFIX + agent.deviceKeyId)).toBeNull()
+    await until(() => !backend.records.has(agent.deviceKeyId))
+    expect(await pairings.any()).toBe(false)
   })
 
   it('retries a failed challenge once with a fresh hello, then asks to pair again', async () => {
     const agent = new FakeAgent()
     agent.pairings.set('p1', new Uint8Array(32).fill(7))
     // The browser holds another secret for the same pairing id: every answer is wrong.
-    storagePairings(localStorage).set(agent.deviceKeyId, { pairing_id: 'p1', secret: bytesToBase64(new Uint8Array(32)), label: 'x', paired_at: '' })
+    await pairings.save(agent.deviceKeyId, { pairing_id: 'p1', secret: bytesToBase64(new Uint8Array(32)), label: 'x', paired_at: '' })
     const c = client(agent)
     c.start()
     await waitState(c, 'unpaired')
@@ -255,6 +266,25 @@ describe('AgentClient', () => {
     await c.unpair()
     expect(c.state).toBe('unpaired')
     expect(agent.sent('unpair')).toHaveLength(1)
-    expect(storagePairings(localStorage).any()).toBe(false)
+    expect(await pairings.any()).toBe(false)
+  })
+
+  it('moves a pairing an earlier version kept in localStorage into a key, and forgets the stored secret', async () => {
+    const agent = new FakeAgent()
+    const secret = crypto.getRandomValues(new Uint8Array(32))
+    agent.pairings.set('p1', secret)
+    localStorage.setItem(
+      `lecms.cardAgent.pairing.${agent.deviceKeyId}`,
+      JSON.stringify({ pairing_id: 'p1', secret: bytesToBase64(secret), label: 'old', paired_at: '2026-01-01T00:00:00Z' }),
+    )
+    expect(await pairings.any()).toBe(true)
+    const c = client(agent)
+    c.start()
+    await waitState(c, 'ready')
+    expect(localStorage.length).toBe(0)
+    const stored = backend.records.get(agent.deviceKeyId)!
+    expect(stored).toMatchObject({ pairing_id: 'p1', label: 'old', paired_at: '2026-01-01T00:00:00Z' })
+    expect(stored.key.extractable).toBe(false)
+    c.stop()
   })
 })

@@ -9,8 +9,11 @@
 //   const card = await c.readCard()
 //
 // The pairing secret is a device-pairing secret (this browser ↔ this agent), not a user credential:
-// it is kept in localStorage per agent (by its device key id) and only ever used to answer the
-// agent's challenge; it never crosses the socket again after pairing.
+// it is kept per agent (by its device key id) as a non-extractable WebCrypto key in IndexedDB
+// (pairingStore.ts) and only ever used to answer the agent's challenge; it never crosses the socket
+// again after pairing.
+import { base64ToBytes, bytesToBase64 } from './base64'
+import { browserPairings, type PairingStore, type StoredPairing } from './pairingStore'
 import {
   PROTOCOL_VERSION,
   type AgentEvent,
@@ -64,56 +67,8 @@ export function isAgentError(e: unknown, code?: ErrorCode): e is AgentError {
   return e instanceof AgentError && (code === undefined || e.code === code)
 }
 
-/** A stored pairing: what `pair_complete` returned, for one agent. */
-export interface StoredPairing {
-  pairing_id: string
-  /** base64 of the 32-byte secret. */
-  secret: string
-  label: string
-  paired_at: string
-}
-
-/** Where pairings are kept, per agent (device key id). */
-export interface PairingStore {
-  get(agentKeyId: string): StoredPairing | undefined
-  set(agentKeyId: string, p: StoredPairing): void
-  remove(agentKeyId: string): void
-  /** Whether this browser is paired with any agent (then it connects on its own at start). */
-  any(): boolean
-}
-
-export const PAIRING_PREFIX = 'lecms.cardAgent.pairing.'
-
-/** Pairings in localStorage under `lecms.cardAgent.pairing.<device key id>`. */
-export function storagePairings(storage: Storage | undefined = globalThis.localStorage): PairingStore {
-  const key = (id: string) => PAIRING_PREFIX + id
-  return {
-    get(id) {
-      try {
-        const raw = storage?.getItem(key(id))
-        if (!raw) return undefined
-        const p = JSON.parse(raw) as Partial<StoredPairing>
-        if (typeof p.pairing_id !== 'string' || typeof p.secret !== 'string') return undefined
-        return { pairing_id: p.pairing_id, secret: p.secret, label: p.label ?? '', paired_at: p.paired_at ?? '' }
-      } catch {
-        return undefined
-      }
-    },
-    set(id, p) {
-      storage?.setItem(key(id), JSON.stringify(p))
-    },
-    remove(id) {
-      storage?.removeItem(key(id))
-    },
-    any() {
-      if (!storage) return false
-      for (let i = 0; i < storage.length; i++) {
-        if (storage.key(i)?.startsWith(PAIRING_PREFIX)) return true
-      }
-      return false
-    },
-  }
-}
+export { base64ToBytes, bytesToBase64 }
+export type { PairingStore }
 
 /** Connection state. */
 export type AgentConnState =
@@ -142,8 +97,6 @@ export interface AgentClientOptions {
   writeTimeoutMs?: number
   /** Reconnection delays: doubled after every failed attempt, from initial up to max. */
   reconnect?: { initialMs: number; maxMs: number }
-  /** HMAC-SHA256 (WebCrypto by default). */
-  hmac?: (key: Uint8Array, msg: Uint8Array) => Promise<Uint8Array>
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
@@ -153,36 +106,14 @@ export const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 30_000 }
 /** The label the challenge answer is computed over: HMAC(secret, label || 0x00 || nonce). */
 const AUTH_LABEL = 'LECMS card agent auth v1'
 
-export function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let bin = ''
-  for (const b of bytes) bin += String.fromCharCode(b)
-  return btoa(bin)
-}
-
-export async function webCryptoHmac(key: Uint8Array, msg: Uint8Array): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey('raw', key as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  return new Uint8Array(await crypto.subtle.sign('HMAC', k, msg as BufferSource))
-}
-
-/** The challenge answer: HMAC-SHA256(secret, "LECMS card agent auth v1" 0x00 nonce). */
-export async function challengeResponse(
-  secret: Uint8Array,
-  nonce: Uint8Array,
-  hmac: (key: Uint8Array, msg: Uint8Array) => Promise<Uint8Array> = webCryptoHmac,
-): Promise<Uint8Array> {
+/** The challenge answer: HMAC-SHA256(key, "LECMS card agent auth v1" 0x00 nonce), with the stored key. */
+export async function challengeResponse(key: CryptoKey, nonce: Uint8Array): Promise<Uint8Array> {
   const label = new TextEncoder().encode(AUTH_LABEL)
   const msg = new Uint8Array(label.length + 1 + nonce.length)
   msg.set(label, 0)
   msg[label.length] = 0
   msg.set(nonce, label.length + 1)
-  return hmac(secret, msg)
+  return new Uint8Array(await crypto.subtle.sign('HMAC', key, msg as BufferSource))
 }
 
 interface Pending {
@@ -202,7 +133,6 @@ export class AgentClient {
   private readonly requestTimeoutMs: number
   private readonly writeTimeoutMs: number
   private readonly backoff: { initialMs: number; maxMs: number }
-  private readonly hmac: (key: Uint8Array, msg: Uint8Array) => Promise<Uint8Array>
 
   private socket: WebSocketLike | undefined
   /** Bumped for every socket: callbacks of older sockets are ignored. */
@@ -225,12 +155,11 @@ export class AgentClient {
   constructor(opts: AgentClientOptions) {
     this.url = opts.url
     this.factory = opts.socketFactory ?? ((url) => new WebSocket(url) as unknown as WebSocketLike)
-    this.pairings = opts.pairings ?? storagePairings()
+    this.pairings = opts.pairings ?? browserPairings()
     this.clientName = opts.clientName ?? 'lecms-spa'
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     this.writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS
     this.backoff = opts.reconnect ?? DEFAULT_RECONNECT
-    this.hmac = opts.hmac ?? webCryptoHmac
   }
 
   get state(): AgentConnState {
@@ -307,7 +236,7 @@ export class AgentClient {
     const hello = this._hello
     if (!hello) throw new AgentError('disconnected', 'not connected', 'pair_complete')
     const res = await this.request<PairCompleteResult>('pair_complete', { code: code.trim(), label })
-    this.pairings.set(hello.device_key_id, {
+    await this.pairings.save(hello.device_key_id, {
       pairing_id: res.pairing_id,
       secret: res.secret,
       label,
@@ -324,7 +253,7 @@ export class AgentClient {
     try {
       if (this._state === 'ready') await this.request('unpair')
     } finally {
-      if (id) this.pairings.remove(id)
+      if (id) await this.pairings.remove(id)
       if (this._state === 'ready') this.setState('unpaired')
     }
   }
@@ -504,7 +433,13 @@ export class AgentClient {
         this.setState('ready')
         return
       }
-      const stored = this.pairings.get(hello.device_key_id)
+      let stored: StoredPairing | undefined
+      try {
+        stored = await this.pairings.get(hello.device_key_id)
+      } catch {
+        stored = undefined // storage unavailable: pair again
+      }
+      if (gen !== this.generation) return
       if (!stored) {
         this.setState('unpaired')
         return
@@ -526,7 +461,7 @@ export class AgentClient {
           }
           if (isAgentError(e, 'not_paired') || isAgentError(e, 'auth_failed')) {
             // The pairing is gone on the agent (reinstalled, unpaired): pair again.
-            this.pairings.remove(hello.device_key_id)
+            await this.pairings.remove(hello.device_key_id).catch(() => undefined)
             this._lastError = e.code
             this.setState('unpaired')
             return
@@ -550,7 +485,7 @@ export class AgentClient {
   }
 
   private async authenticate(p: StoredPairing, hello: HelloResult): Promise<AuthenticateResult> {
-    const response = await challengeResponse(base64ToBytes(p.secret), base64ToBytes(hello.nonce), this.hmac)
+    const response = await challengeResponse(p.key, base64ToBytes(hello.nonce))
     return this.request<AuthenticateResult>('authenticate', {
       pairing_id: p.pairing_id,
       response: bytesToBase64(response),

@@ -1,5 +1,6 @@
 // The server side of a chip write: the write ticket, the agent's receipt and, for inspections, the
-// validity sticker (step 5). Calls are silent: the write dialog shows refusals itself.
+// validity sticker (step 5). Calls are silent: the write dialog shows refusals itself. Whether step 4
+// is done comes with the application row (`chip.synced_at`), not from here.
 import { api, call } from '@/api/client'
 import type { ChipWriteResult, TicketBody, WriteTicket } from '@/api/production'
 
@@ -9,8 +10,6 @@ export interface ChipApi {
   purpose: ChipPurpose
   ticket(applicationId: number, body: TicketBody): Promise<WriteTicket>
   receipt(applicationId: number, receipt: string): Promise<ChipWriteResult>
-  /** Inspections: whether step 4 is already confirmed (then only the sticker is left). */
-  synced?(applicationId: number, officerId: number): Promise<boolean>
   /** Inspections: step 5, the validity sticker was replaced. */
   sticker?(applicationId: number): Promise<ChipWriteResult>
 }
@@ -35,11 +34,5 @@ export const inspectionApi: ChipApi = {
     call(api.POST('/api/v1/inspections/{id}/receipt', { params: { path: { id } }, body: { receipt } }), {
       silent: true,
     }),
-  async synced(applicationId, officerId) {
-    const steps = await call(api.GET('/api/v1/officers/{id}/timeline', { params: { path: { id: officerId } } }), {
-      silent: true,
-    })
-    return steps.some((s) => s.application_id === applicationId && (s.step === 'chip_sync' || s.step === 'manual_sync'))
-  },
   sticker: (id) => call(api.POST('/api/v1/inspections/{id}/sticker', { params: { path: { id } } }), { silent: true }),
 }

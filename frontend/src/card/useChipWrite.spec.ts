@@ -194,16 +194,57 @@ describe('useChipWrite: a new card (写卡)', () => {
   })
 })
 
+describe('useChipWrite: a disabled card agent', () => {
+  it('shows the refused receipt, and sends the same receipt again once the agent is enabled', async () => {
+    const msg = '读卡客户端“制证室 1 号机”已于 2026-11-27 10:00 由 card_issuer 停用（原因：设备丢失），其写卡回执不予接受：请换用其他读卡客户端重新写卡'
+    let enabled = false
+    const receipts: unknown[] = []
+    const e = await cardTestEnv({
+      routes: {
+        '/api/v1/production/items/7/ticket': () => json(ticket(), 201),
+        '/api/v1/production/items/7/receipt': async (_u, req) => {
+          receipts.push(await req.json())
+          if (!enabled) {
+            return problem(422, { detail: msg, code: 'rule_violated', errors: [{ field: 'receipt', rule: 'agent_disabled', message: msg }] })
+          }
+          return json(result())
+        },
+      },
+    })
+    let written = false
+    e.agent.handlers.read_card = () => ({
+      result: written ? writtenRead({ certNo: CERT, name: '王小明', validUntil: '2028-11-26', lastInspection: '2026-11-26' }) : blankRead(UID),
+    })
+    e.agent.handlers.issue_card = () => {
+      written = true
+      return { result: writeOk(UID) }
+    }
+    e.agent.handlers.beep = () => ({ result: {} })
+    const chip = start(issuanceApi)
+    await chip.start(target)
+    await until(() => useCardAgentStore().ready, 'agent ready')
+    e.agent.insert({ atr: '3B', uid: UID, profile: 'mifare-classic-1k' })
+    await until(() => chip.step.value === 'confirm', 'confirm')
+    await chip.write()
+    expect(chip.failure.value).toMatchObject({ stage: 'receipt', code: 'agent_disabled', retry: 'same', title: '服务器未接受写卡回执' })
+    expect(chip.failure.value!.detail).toContain('设备丢失')
+    enabled = true
+    await chip.retry()
+    expect(chip.step.value).toBe('done')
+    expect(receipts).toEqual([{ receipt: 'receipt-1' }, { receipt: 'receipt-1' }])
+    expect(e.agent.sent('issue_card')).toHaveLength(1) // the card was written once
+  })
+})
+
 describe('useChipWrite: an inspection (同步年检)', () => {
   const onCard = writtenRead({ certNo: CERT, name: '王小明', validUntil: '2026-12-31', lastInspection: '2024-12-31' })
   const synced = writtenRead({ certNo: CERT, name: '王小明', validUntil: '2028-12-31', lastInspection: '2026-12-31', seq: 2 })
   const syncTicket = ticket({ purpose: 'sync', seq: 2, valid_until: '2028-12-31', last_inspection: '2026-12-31' })
 
-  async function env(timeline: unknown[] = []) {
+  async function env() {
     const tickets: unknown[] = []
     const e = await cardTestEnv({
       routes: {
-        '/api/v1/officers/70/timeline': () => json(timeline),
         '/api/v1/inspections/7/ticket': async (_u, req) => {
           tickets.push(await req.json())
           return json(syncTicket, 201)
@@ -276,12 +317,17 @@ describe('useChipWrite: an inspection (同步年检)', () => {
     expect(chip.failure.value!.detail).toContain('只能将原证件注销')
   })
 
-  it('goes straight to the sticker when the chip was synced before (timeline), or when the server says so', async () => {
-    await env([{ application_id: 7, step: 'chip_sync', decision: 'done', kind: 'inspection', actor_name: 'x', at: '', comment: '' }])
+  it('goes straight to the sticker when the row says step 4 is done, or when the server says so', async () => {
+    const first = await env()
     const chip = start(inspectionApi)
-    await chip.start(target)
+    await chip.start({ ...target, synced: true })
     expect(chip.step.value).toBe('sticker')
     expect(chip.notice.value).toContain('请更换有效期标签')
+    // Nothing is asked of the server or the card to know it.
+    expect(first.fetch.calls.filter((c) => c.pathname.startsWith('/api/v1/inspections') || c.pathname.includes('timeline'))).toEqual([])
+    expect(first.agent.sockets).toHaveLength(0)
+    await chip.confirmSticker()
+    expect(chip.step.value).toBe('done')
     scope!.stop()
 
     const e = await env()

@@ -38,6 +38,10 @@ export interface ChipTarget {
   officerName: string
   certNo: string
   unitName?: string
+  /** Inspections: step 4 is already recorded (the row's `chip.synced_at`): only the sticker is left. */
+  synced?: boolean
+  /** Inspections synced before: the validity date recorded (the row's `chip.next_due_on`), for the sticker. */
+  syncedNextDue?: string | null
 }
 
 export type FailureStage = 'read' | 'ticket' | 'write' | 'receipt' | 'verify' | 'sticker'
@@ -161,6 +165,10 @@ export function useChipWrite(chipApi: ChipApi) {
         // Registered meanwhile (读卡器 dialog): read the card and ask again.
         retry = 'new'
         break
+      case 'agent_disabled':
+        // Enabled again meanwhile (读卡设备): the same receipt counts; a ticket is asked for anew.
+        retry = stage === 'receipt' ? 'same' : 'new'
+        break
       case 'stale':
       case 'state':
         retry = 'none'
@@ -187,21 +195,13 @@ export function useChipWrite(chipApi: ChipApi) {
     const my = ++run
     target.value = t
     reset()
-    agent.ensureStarted()
-    if (isSync && chipApi.synced) {
-      step.value = 'reading'
-      try {
-        if (await chipApi.synced(t.applicationId, t.officerId)) {
-          if (my !== run) return
-          notice.value = '芯片已同步（第四步已完成），请更换有效期标签'
-          step.value = 'sticker'
-          return
-        }
-      } catch {
-        /* the ticket will say so (409 synced) */
-      }
-      if (my !== run) return
+    if (isSync && t.synced) {
+      // The server said so with the row; no card is needed for step 5.
+      notice.value = '芯片已同步（第四步已完成），请更换有效期标签'
+      step.value = 'sticker'
+      return
     }
+    agent.ensureStarted()
     void awaitCard(my)
   }
 

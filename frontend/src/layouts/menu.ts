@@ -19,6 +19,7 @@ import {
   Files,
   Postcard,
   Promotion,
+  Cpu,
 } from '@element-plus/icons-vue'
 import type { PermRequirement } from '@/stores/auth'
 
@@ -47,6 +48,7 @@ export const menuEntries: MenuEntry[] = [
   { key: 'production-report', title: '报省制证', icon: Promotion, to: '/production/reports', perm: 'production:report' },
   { key: 'batches', title: '制证批次', icon: Printer, to: '/production', perm: 'production:read' },
   { key: 'inspection-sync', title: '同步年检', icon: Postcard, to: '/inspections/sync', perm: 'certificate:sync' },
+  { key: 'card-agents', title: '读卡设备', icon: Cpu, to: '/card-agents', perm: 'card_agent:read' },
   { key: 'units', title: '单位管理', icon: OfficeBuilding, to: '/units', perm: 'unit:write' },
   {
     key: 'admin',

@@ -1,5 +1,6 @@
-// Routes of the card screens: 报省制证 (city offices), 制证批次 (production queue, batches, writing cards) and 同步年检
-// (inspection chip sync and validity sticker). Kept apart from index.ts like the workflow routes.
+// Routes of the card screens: 报省制证 (city offices), 制证批次 (production queue, batches, writing cards), 同步年检
+// (inspection chip sync and validity sticker) and 读卡设备 (registered card agents). Kept apart from index.ts like
+// the workflow routes.
 import type { RouteRecordRaw } from 'vue-router'
 
 /** Children of the main layout. */
@@ -27,5 +28,11 @@ export const cardRoutes: RouteRecordRaw[] = [
     name: 'inspection-sync',
     component: () => import('@/views/inspections/InspectionSyncView.vue'),
     meta: { title: '同步年检', perm: 'certificate:sync' },
+  },
+  {
+    path: 'card-agents',
+    name: 'card-agents',
+    component: () => import('@/views/cardAgents/CardAgentsView.vue'),
+    meta: { title: '读卡设备', perm: 'card_agent:read' },
   },
 ]

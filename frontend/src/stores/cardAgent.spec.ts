@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ElMessage } from 'element-plus'
-import { storagePairings } from '@/card/agentClient'
 import { AGENT_VERSION, cardTestEnv, until } from '@/test/cardSetup'
 import { json } from '@/test/fetchMock'
-import { setAgentClientFactory, useCardAgentStore } from './cardAgent'
+import { setAgentClientFactory, setPairingStoreFactory, useCardAgentStore } from './cardAgent'
 import { useAuthStore } from './auth'
 
 afterEach(() => {
   useCardAgentStore().stop()
   useAuthStore().dispose()
   setAgentClientFactory(undefined)
+  setPairingStoreFactory(undefined)
   vi.unstubAllGlobals()
   localStorage.clear()
 })
@@ -32,7 +32,7 @@ describe('cardAgent store', () => {
   })
 
   it('is 未配对 without a pairing, then 就绪 after pairing with the code', async () => {
-    const { agent } = await cardTestEnv({ paired: false })
+    const { agent, pairings } = await cardTestEnv({ paired: false })
     const store = useCardAgentStore()
     store.ensureStarted()
     await until(() => store.status === 'unpaired', 'unpaired')
@@ -40,7 +40,7 @@ describe('cardAgent store', () => {
     await store.beginPairing()
     await store.completePairing(agent.code)
     expect(store.statusLabel).toBe('就绪')
-    expect(storagePairings(localStorage).get(agent.deviceKeyId)).toBeDefined()
+    expect(await pairings.get(agent.deviceKeyId)).toMatchObject({ pairing_id: 'pairing-1' })
   })
 
   it('follows the card on the reader: 已放卡 with its UID, 就绪 when taken off, none of several', async () => {
@@ -126,10 +126,10 @@ describe('cardAgent store', () => {
   it('connects at start only when this browser was paired before', async () => {
     const env = await cardTestEnv({ paired: false })
     const store = useCardAgentStore()
-    store.autoStart()
+    await store.autoStart()
     expect(env.agent.sockets).toHaveLength(0)
-    storagePairings(localStorage).set('other-agent', { pairing_id: 'x', secret: 'AAAA', label: '', paired_at: '' })
-    store.autoStart()
+    await env.pairings.save('other-agent', { pairing_id: 'x', secret: 'AAAA', label: '', paired_at: '' })
+    await store.autoStart()
     await until(() => store.status === 'unpaired', 'connected')
   })
 

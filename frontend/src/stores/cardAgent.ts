@@ -9,7 +9,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { api, call } from '@/api/client'
-import { AgentClient, AgentError, isAgentError, storagePairings, type AgentClientOptions, type AgentConnState } from '@/card/agentClient'
+import { AgentClient, AgentError, isAgentError, type AgentClientOptions, type AgentConnState } from '@/card/agentClient'
+import { browserPairings, type PairingStore } from '@/card/pairingStore'
 import { agentUrl } from '@/card/agentConfig'
 import type {
   AgentEvent,
@@ -57,6 +58,13 @@ export function setAgentClientFactory(f: ClientFactory | undefined): void {
   clientFactory = f ?? ((opts) => new AgentClient(opts))
 }
 
+let pairingStoreFactory: () => PairingStore = browserPairings
+
+/** Tests keep pairings in memory; undefined restores IndexedDB. */
+export function setPairingStoreFactory(f: (() => PairingStore) | undefined): void {
+  pairingStoreFactory = f ?? browserPairings
+}
+
 export const useCardAgentStore = defineStore('cardAgent', () => {
   const auth = useAuthStore()
 
@@ -73,6 +81,8 @@ export const useCardAgentStore = defineStore('cardAgent', () => {
 
   let client: AgentClient | undefined
   let versionLoading: Promise<void> | undefined
+  let pairingStore: PairingStore | undefined
+  const pairings = (): PairingStore => (pairingStore ??= pairingStoreFactory())
 
   const cards = computed<PresentCard[]>(() =>
     readers.value.filter((r) => r.card !== null).map((r) => ({ reader: r.name, ...(r.card as CardInfo) })),
@@ -168,7 +178,7 @@ export const useCardAgentStore = defineStore('cardAgent', () => {
     if (!auth.signedIn) return
     if (!client) {
       url.value = agentUrl()
-      client = clientFactory({ url: url.value, pairings: storagePairings() })
+      client = clientFactory({ url: url.value, pairings: pairings() })
       client.onState(onState)
       client.onEvent(onEvent)
     }
@@ -178,8 +188,8 @@ export const useCardAgentStore = defineStore('cardAgent', () => {
   }
 
   /** Connects at start only if this browser was paired before (no permission prompt otherwise). */
-  function autoStart(): void {
-    if (storagePairings().any()) ensureStarted()
+  async function autoStart(): Promise<void> {
+    if (await pairings().any().catch(() => false)) ensureStarted()
   }
 
   function stop(): void {

@@ -28,6 +28,7 @@ export function application(over: Partial<Application> = {}): Application {
     version: 1,
     created_at: '2026-11-26T01:00:00Z',
     updated_at: '2026-11-26T01:00:00Z',
+    chip: { uid: '', written_at: null, synced_at: null, sync_method: '', next_due_on: null, sticker_at: null },
     ...over,
   }
 }

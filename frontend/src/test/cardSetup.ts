@@ -1,8 +1,9 @@
 // Unit-test setup for the card screens: a signed-in card issuer (fake session and fetch routes) and
 // a fake card agent this browser is already paired with (or not).
 import { createPinia, setActivePinia } from 'pinia'
-import { AgentClient, bytesToBase64, storagePairings } from '@/card/agentClient'
-import { setAgentClientFactory } from '@/stores/cardAgent'
+import { AgentClient, bytesToBase64 } from '@/card/agentClient'
+import { keyPairings, memoryBackend, type PairingStore } from '@/card/pairingStore'
+import { setAgentClientFactory, setPairingStoreFactory } from '@/stores/cardAgent'
 import { useAuthStore } from '@/stores/auth'
 import type { Me } from '@/api/types'
 import { sessionServer, user, type SessionServer } from './auth'
@@ -36,6 +37,9 @@ export interface CardTestEnv {
   server: SessionServer
   fetch: FetchMock
   agent: FakeAgent
+  /** This browser's pairings (in memory; IndexedDB in real browsers). */
+  pairings: PairingStore
+  backend: ReturnType<typeof memoryBackend>
 }
 
 /**
@@ -44,10 +48,13 @@ export interface CardTestEnv {
  */
 export async function cardTestEnv(opts: { routes?: Record<string, Handler>; paired?: boolean; me?: Me } = {}): Promise<CardTestEnv> {
   const agent = new FakeAgent()
+  const backend = memoryBackend()
+  const pairings = keyPairings(backend, localStorage)
+  setPairingStoreFactory(() => pairings)
   if (opts.paired !== false) {
     const secret = crypto.getRandomValues(new Uint8Array(32))
     agent.pairings.set('p1', secret)
-    storagePairings(localStorage).set(agent.deviceKeyId, { pairing_id: 'p1', secret: bytesToBase64(secret), label: 'test', paired_at: '' })
+    await pairings.save(agent.deviceKeyId, { pairing_id: 'p1', secret: bytesToBase64(secret), label: 'test', paired_at: '' })
   }
   setAgentClientFactory((o) => new AgentClient({ ...o, socketFactory: agent.factory, reconnect: { initialMs: 10, maxMs: 20 } }))
   const server = sessionServer(opts.me ?? issuerMe())
@@ -71,7 +78,7 @@ export async function cardTestEnv(opts: { routes?: Record<string, Handler>; pair
   })
   setActivePinia(createPinia())
   await useAuthStore().ready()
-  return { server, fetch, agent }
+  return { server, fetch, agent, pairings, backend }
 }
 
 /** Resolves once `ok` holds, letting sockets, promises and WebCrypto run (real timers). */
