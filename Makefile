@@ -30,7 +30,7 @@ spa: spa-deps
 
 ## spec: regenerate docs/swagger.json, docs/openapi.json and the SPA's API types
 spec:
-	$(GO) tool swag init -q -g doc.go -d api/httpapi,api/domain,api/identity,api/lifecycle,api/records,api/audit,api/issuance --outputTypes json -o docs --parseInternal
+	$(GO) tool swag init -q -g doc.go -d api/httpapi,api/domain,api/identity,api/lifecycle,api/records,api/audit,api/issuance,api/settings --outputTypes json -o docs --parseInternal
 	$(GO) run ./api/cmd/openapi3 docs/swagger.json docs/openapi.json
 	@if [ -d frontend/node_modules ]; then cd frontend && $(NPM) run --silent gen:api; \
 	else echo "frontend/node_modules missing: SPA types not regenerated (run make spa-deps)"; fi
@@ -38,7 +38,7 @@ spec:
 ## spec-check: fail when the committed spec or SPA types are stale
 spec-check:
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
-	$(GO) tool swag init -q -g doc.go -d api/httpapi,api/domain,api/identity,api/lifecycle,api/records,api/audit,api/issuance --outputTypes json -o $$tmp --parseInternal; \
+	$(GO) tool swag init -q -g doc.go -d api/httpapi,api/domain,api/identity,api/lifecycle,api/records,api/audit,api/issuance,api/settings --outputTypes json -o $$tmp --parseInternal; \
 	$(GO) run ./api/cmd/openapi3 $$tmp/swagger.json $$tmp/openapi.json; \
 	diff -q docs/swagger.json $$tmp/swagger.json && diff -q docs/openapi.json $$tmp/openapi.json \
 	  || { echo "docs/*.json are stale: run make spec and commit"; exit 1; }; \

@@ -86,15 +86,29 @@ type ChipFacts struct {
 	StickerAt *time.Time `json:"sticker_at" validate:"required" extensions:"x-nullable"`
 }
 
-// Step is one entry of an application's timeline.
+// TimelineTransfer is the kind of a timeline entry that is no application:
+// a move of the officer to another unit (调动), which has Step.Transfer.
+const TimelineTransfer = "transfer"
+
+// Step is one entry of an officer's timeline: a step of one of its
+// applications, or a transfer (kind "transfer", application_id 0).
 type Step struct {
-	ApplicationID int64     `json:"application_id" validate:"required"`
-	Kind          AppKind   `json:"kind" validate:"required"`
-	Step          string    `json:"step" validate:"required" example:"legal_approve"`
-	Decision      string    `json:"decision" validate:"required" example:"approve"`
-	ActorName     string    `json:"actor_name" validate:"required"`
-	Comment       string    `json:"comment" validate:"required"`
-	At            time.Time `json:"at" validate:"required"`
+	ApplicationID int64         `json:"application_id" validate:"required"`
+	Kind          AppKind       `json:"kind" validate:"required" swaggertype:"string" enums:"new_card,replacement,renewal,inspection,cancellation,suspension,revocation,transfer"`
+	Transfer      *StepTransfer `json:"transfer,omitempty"`
+	Step          string        `json:"step" validate:"required" example:"legal_approve"`
+	Decision      string        `json:"decision" validate:"required" example:"approve"`
+	ActorName     string        `json:"actor_name" validate:"required"`
+	Comment       string        `json:"comment" validate:"required"`
+	At            time.Time     `json:"at" validate:"required"`
+}
+
+// StepTransfer is where a transfer moved the officer from and to.
+type StepTransfer struct {
+	FromUnitID   int64  `json:"from_unit_id" validate:"required"`
+	FromUnitName string `json:"from_unit_name" validate:"required" example:"济南市历下区城市管理局"`
+	ToUnitID     int64  `json:"to_unit_id" validate:"required"`
+	ToUnitName   string `json:"to_unit_name" validate:"required" example:"济南市市场监督管理局"`
 }
 
 // AppFilter selects applications for queues and lists.
@@ -106,5 +120,6 @@ type AppFilter struct {
 	State     AppState
 	OfficerID int64
 	Name      string
+	Year      int // 年检年度: year of the officer's last inspection
 	Page      PageRequest
 }

@@ -38,6 +38,7 @@ type AppSelection struct {
 	State         domain.AppState `json:"state" enums:"submitted,unit_approved,legal_approved,in_production,completed,returned,withdrawn,stale"`
 	UnitID        int64           `json:"unit_id"`
 	Name          string          `json:"name"`
+	Year          int             `json:"year" minimum:"1990" maximum:"2100" example:"2024"` // 年检年度
 	SameLevel     bool            `json:"same_level"`
 	ExpectedCount int             `json:"expected_count" validate:"required" example:"37"`
 }
@@ -155,7 +156,10 @@ func (h *applicationsHandler) decide(c *echo.Context) error {
 	req := in.DecideRequest
 	if in.Filter != nil {
 		req.Filter = &domain.AppFilter{Kind: in.Filter.Kind, State: in.Filter.State, UnitID: in.Filter.UnitID,
-			Name: in.Filter.Name, SameLevel: in.Filter.SameLevel}
+			Name: in.Filter.Name, Year: in.Filter.Year, SameLevel: in.Filter.SameLevel}
+		if y := in.Filter.Year; y != 0 && (y < 1990 || y > 2100) {
+			return domain.Invalid(domain.FieldError{Field: "filter.year", Rule: "range", Message: "年检年度应为 1990 至 2100 之间的年份"})
+		}
 		req.ExpectedCount = in.Filter.ExpectedCount
 	}
 	res, err := h.svc.Decide(c.Request().Context(), principalOf(c), req)
@@ -176,6 +180,7 @@ func appFilter(c *echo.Context, withPage bool) (domain.AppFilter, error) {
 			"returned", "withdrawn", "stale")),
 		OfficerID: q.int64("officer_id"),
 		Name:      q.str("name", 32),
+		Year:      q.year("year"),
 	}
 	if withPage {
 		f.Page = q.page()
@@ -197,6 +202,7 @@ func appFilter(c *echo.Context, withPage bool) (domain.AppFilter, error) {
 //	@Param			state		query		string	false	"state"		Enums(submitted, unit_approved, legal_approved, in_production, completed, returned, withdrawn, stale)
 //	@Param			officer_id	query		int		false	"officer id"	minimum(1)
 //	@Param			name		query		string	false	"officer name prefix"	maxLength(32)
+//	@Param			year		query		int	false	"inspection year (年检年度): year of the officer's last inspection"	minimum(1990)	maximum(2100)
 //	@Param			limit		query		int		false	"page size"	minimum(1)	maximum(200)	default(50)
 //	@Param			cursor		query		string	false	"cursor from the previous page"
 //	@Success		200			{object}	ApplicationPage
@@ -229,6 +235,7 @@ func (h *applicationsHandler) list(c *echo.Context) error {
 //	@Param		state		query		string	false	"state"		Enums(submitted, unit_approved, legal_approved, in_production, completed, returned, withdrawn, stale)
 //	@Param		officer_id	query		int		false	"officer id"	minimum(1)
 //	@Param		name		query		string	false	"officer name prefix"	maxLength(32)
+//	@Param		year		query		int	false	"inspection year (年检年度): year of the officer's last inspection"	minimum(1990)	maximum(2100)
 //	@Success	200			{object}	Count
 //	@Failure	400			{object}	Problem
 //	@Failure	401			{object}	Problem

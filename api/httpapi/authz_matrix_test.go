@@ -103,6 +103,7 @@ func probes(h *harness) map[string]probe {
 			return "/api/v1/auth/password", map[string]string{"old_password": "Wrong@2026", "new_password": "Whatever#2030"}
 		}},
 		"GET /api/v1/me":                        {inside: q("/api/v1/me")},
+		"GET /api/v1/policies":                  {inside: q("/api/v1/policies")},
 		"GET /api/v1/regions":                   {inside: q("/api/v1/regions")},
 		"GET /api/v1/units":                     {inside: inScope("/api/v1/units"), outside: outScope("/api/v1/units")},
 		"GET /api/v1/officers":                  {inside: inScope("/api/v1/officers"), outside: outScope("/api/v1/officers")},
@@ -137,6 +138,7 @@ func probes(h *harness) map[string]probe {
 		"PUT /api/v1/officers/:id/photo":           rp["PUT /api/v1/officers/:id/photo"],
 		"GET /api/v1/officers/:id/photo":           rp["GET /api/v1/officers/:id/photo"],
 		"GET /api/v1/officers/:id/photo/thumbnail": rp["GET /api/v1/officers/:id/photo/thumbnail"],
+		"POST /api/v1/officers/:id/transfer":       rp["POST /api/v1/officers/:id/transfer"],
 		// issuance
 		"POST /api/v1/production/reports":              ip["POST /api/v1/production/reports"],
 		"GET /api/v1/production/queue":                 ip["GET /api/v1/production/queue"],

@@ -121,14 +121,17 @@ func newHarnessPolicy(t *testing.T, db *store.DB, extraPolicy string) *harness {
 	cst := time.FixedZone("CST", 8*3600)
 	reg := registry.New(store.NewRegions(db), units, store.NewOfficers(db), h.pii, az, policies, h.clock.Now, cst)
 	life := lifecycle.New(lifecycle.Deps{Apps: store.NewApplications(db), Officers: store.NewOfficers(db), Authz: az,
-		Policies: policies, Audit: h.audit, Now: h.clock.Now, Loc: cst})
+		Policies: policies, Audit: h.audit, Transfers: store.NewOfficers(db), Now: h.clock.Now, Loc: cst})
 	recs := records.New(records.Deps{Units: units, Officers: store.NewOfficers(db), Photos: store.NewPhotos(db), Exams: store.NewExams(db),
-		Regions: store.NewRegions(db), Reader: reg, PII: h.pii, Authz: az, Audit: h.audit, Cancel: life, Now: h.clock.Now, Loc: cst})
+		Regions: store.NewRegions(db), Reader: reg, PII: h.pii, Authz: az, Audit: h.audit, Cancel: life,
+		Apps: store.NewApplications(db), Renew: life, Now: h.clock.Now, Loc: cst})
 	trail, err := audit.New(store.NewAuditLog(db), audit.Options{Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.e = httpapi.New(h.withIssuance(httpapi.Deps{Log: testLogger(), DB: db, Registry: reg, Identity: idn, Lifecycle: life, Records: recs, Audit: trail,
+		Policies: settings.NewPublisher(policies, settings.SecurityRules{Password: cfg.Password, MaxFailures: cfg.MaxFailures,
+			LockFor: cfg.LockFor, IdleTimeout: cfg.IdleTimeout}),
 		Auth: httpapi.TokenAuth{Verify: idn.Authenticate}, Authz: az, Clients: idn, BodyLimit: 1 << 20, SecureCookie: true,
 		Spec: httpapi.Spec{Swagger2: docs.Swagger2(), OpenAPI3: docs.OpenAPI3()}}, policies, cst))
 	h.fixture(hasher)

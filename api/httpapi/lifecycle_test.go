@@ -301,3 +301,59 @@ func TestSuspensionAndRevocationByTheLegalOffice(t *testing.T) {
 		}
 	})
 }
+
+// 年检年度 on the queues: the year of the officer's last inspection, as on
+// the officer list; a batch by filter honours it (rule 7: bulk actions
+// never touch officers outside the round).
+func TestQueuesFilterByInspectionYear(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		op, _ := h.login("op")
+		rev, _ := h.login("rev")
+		b, a := h.officer("A00001-b"), h.officer("A00001-a") // b last inspected 2024; a never
+		created(t, op.Do(http.MethodPost, "/api/v1/applications", map[string]any{"kind": "inspection", "round": 2024, "officer_ids": []int64{b.ID}}))
+		created(t, op.Do(http.MethodPost, "/api/v1/applications", map[string]any{"kind": "new_card", "officer_ids": []int64{a.ID}}))
+
+		ids := func(query string) []int64 {
+			var out []int64
+			for _, x := range h.apps(rev, query) {
+				out = append(out, x.OfficerID)
+			}
+			return out
+		}
+		if got := ids("state=submitted&year=2024"); len(got) != 1 || got[0] != b.ID {
+			t.Errorf("year 2024: %v", got)
+		}
+		if got := ids("state=submitted&year=2023"); len(got) != 0 {
+			t.Errorf("year 2023: %v", got)
+		}
+		if got := ids("state=submitted"); len(got) != 2 {
+			t.Errorf("no year: %v", got)
+		}
+		var n httpapi.Count
+		rev.Get("/api/v1/applications/count?state=submitted&year=2024").JSON(t, &n)
+		if n.Total != 1 {
+			t.Errorf("count with year: %d", n.Total)
+		}
+		for _, bad := range []string{"abc", "1989", "2101"} {
+			p := problemOf(t, rev.Get("/api/v1/applications?year="+bad))
+			if p.Status != 400 || rulesOf(p)["year"] != "range" {
+				t.Errorf("year=%s: %+v", bad, p)
+			}
+		}
+		// 全选 in the 2024 round stamps b only.
+		r := rev.Do(http.MethodPost, "/api/v1/applications/decisions", map[string]any{"action": "approve_unit",
+			"filter": map[string]any{"state": "submitted", "year": 2024, "expected_count": 1}})
+		if r.Status != 200 {
+			t.Fatalf("batch by filter with year: %d %s", r.Status, r.Body)
+		}
+		if got := ids("state=submitted"); len(got) != 1 || got[0] != a.ID {
+			t.Errorf("the batch touched another round: %v", got)
+		}
+		p := problemOf(t, rev.Do(http.MethodPost, "/api/v1/applications/decisions", map[string]any{"action": "approve_unit",
+			"filter": map[string]any{"state": "submitted", "year": 20, "expected_count": 1}}))
+		if p.Status != 400 || rulesOf(p)["filter.year"] != "range" {
+			t.Errorf("bad year in a filter: %+v", p)
+		}
+	})
+}

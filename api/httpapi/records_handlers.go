@@ -194,7 +194,7 @@ func (h *recordsHandler) createOfficer(c *echo.Context) error {
 // updateOfficer saves an edited officer record.
 //
 //	@Summary		Edit an officer
-//	@Description	Replaces every editable field; send the version the form was loaded at. If someone saved in between, the edit is refused (409) and nothing changes. The unit does not change by an edit.
+//	@Description	Replaces every editable field; send the version the form was loaded at. If someone saved in between, the edit is refused (409) and nothing changes. The unit does not change by an edit (see the transfer). While an application is in progress from submission to production, the printed fields (code, name, area) may not change: 422 `rule_violated` with one error per changed field (rule `locked_by_application`); the profile's `locked_fields` names them.
 //	@Tags			records
 //	@Accept			json
 //	@Produce		json
@@ -207,6 +207,7 @@ func (h *recordsHandler) createOfficer(c *echo.Context) error {
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Failure		409		{object}	Problem
+//	@Failure		422		{object}	Problem
 //	@Router			/api/v1/officers/{id} [put]
 func (h *recordsHandler) updateOfficer(c *echo.Context) error {
 	id, err := pathID(c, "id")
@@ -284,7 +285,7 @@ func (h *recordsHandler) addExam(c *echo.Context) error {
 // putPhoto uploads an officer's ID photo.
 //
 //	@Summary		Upload an officer's ID photo
-//	@Description	A JPEG or PNG, recognised by its content (never by file name or declared type), of at most 2 MB and 6000 px a side, at least 295×413 px, portrait (height/width 1.2–1.6; an EXIF orientation is honoured). Send it as multipart/form-data in field `photo` (or `file`), or as the raw request body (Content-Type image/jpeg or image/png). It is re-encoded as JPEG: no metadata (EXIF, GPS position) is kept. A refusal names its rule on field `photo`: format, corrupt, max_size, min_size, portrait; over 2 MB is 413.
+//	@Description	A JPEG or PNG, recognised by its content (never by file name or declared type), of at most 2 MB and 6000 px a side, at least 295×413 px, portrait (height/width 1.2–1.6; an EXIF orientation is honoured). Send it as multipart/form-data in field `photo` (or `file`), or as the raw request body (Content-Type image/jpeg or image/png). It is re-encoded as JPEG: no metadata (EXIF, GPS position) is kept. A refusal names its rule on field `photo`: format, corrupt, max_size, min_size, portrait; over 2 MB is 413. While an application is in progress from submission to production the photo (printed) may not change: 422 with rule `locked_by_application`.
 //	@Tags			records
 //	@Accept			mpfd
 //	@Produce		json
@@ -297,6 +298,7 @@ func (h *recordsHandler) addExam(c *echo.Context) error {
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Failure		413		{object}	Problem
+//	@Failure		422		{object}	Problem
 //	@Router			/api/v1/officers/{id}/photo [put]
 func (h *recordsHandler) putPhoto(c *echo.Context) error {
 	id, err := pathID(c, "id")
@@ -469,4 +471,38 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// transferOfficer moves an officer to another unit (调动).
+//
+//	@Summary		Transfer an officer to another unit (调动)
+//	@Description	For legal offices and administrators whose region holds both the officer's unit and the new one (else 403, or 404 when the officer is not visible). An ID number is on record once, so a person who moves keeps the record and it moves with them. Refused while an application is in progress (422, rule `open_application`), when a certificate is suspended or in production, or overdue for inspection (it can only be cancelled). The unit is printed on the card: every active certificate gets a renewal (换发) application opened for the new unit, waiting for its unit stamp (`renewal_application_ids`). Send the record's `version` (409 if someone changed it); `area` optionally replaces the printed 执法区域. Recorded in the officer's timeline and audited.
+//	@Tags			records
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path		int						true	"officer id"	minimum(1)
+//	@Param			body	body		records.TransferInput	true	"the new unit and the reason"
+//	@Success		201		{object}	records.TransferResult
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/api/v1/officers/{id}/transfer [post]
+func (h *recordsHandler) transferOfficer(c *echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in records.TransferInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	t, err := h.svc.TransferOfficer(c.Request().Context(), principalOf(c), id, in, clientOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, t)
 }

@@ -449,5 +449,16 @@ func recordsProbes(h *harness) map[string]probe {
 		"PUT /api/v1/officers/:id/photo":           {inside: officerPath(false, "/photo", phototest.JPEG(300, 420)), outside: officerPath(true, "/photo", phototest.JPEG(300, 420))},
 		"GET /api/v1/officers/:id/photo":           {inside: officerPath(false, "/photo", nil), outside: officerPath(true, "/photo", nil)},
 		"GET /api/v1/officers/:id/photo/thumbnail": {inside: officerPath(false, "/photo/thumbnail", nil), outside: officerPath(true, "/photo/thumbnail", nil)},
+		// Inside: no reason, so whoever may transfer gets 400 and nothing moves
+		// (a move would change the other probes' fixture). Outside: a complete
+		// request for an officer beyond the caller's reach.
+		"POST /api/v1/officers/:id/transfer": {
+			inside: func(a actor) (string, any) {
+				return "/api/v1/officers/" + itoa(a.ownOfficer) + "/transfer", map[string]any{"unit_id": unit(false)(a).ID, "version": 1}
+			},
+			outside: func(a actor) (string, any) {
+				return "/api/v1/officers/" + itoa(a.farOfficer) + "/transfer",
+					map[string]any{"unit_id": unit(false)(a).ID, "version": 1, "reason": "矩阵"}
+			}},
 	}
 }

@@ -32,6 +32,7 @@ type handlers struct {
 	apps     *applicationsHandler
 	records  *recordsHandler  // records
 	issuance *issuanceHandler // issuance
+	policies *policiesHandler
 }
 
 func (h handlers) routes() []RouteSpec {
@@ -44,6 +45,9 @@ func (h handlers) routes() []RouteSpec {
 		{"POST", "/api/v1/oauth/token", Access{Public: true}, h.auth.oauthToken},
 		{"POST", "/api/v1/auth/password", Access{PwdChange: true}, h.auth.changePassword},
 		{"GET", "/api/v1/me", Access{PwdChange: true}, h.auth.me},
+		// The forced password change shows the policy, so it is reachable
+		// before the change; the login page does not show it (no public route).
+		{"GET", "/api/v1/policies", Access{PwdChange: true}, h.policies.get},
 
 		{"GET", "/api/v1/regions", Access{Obj: "region", Act: authz.Read, ClientsToo: true}, h.registry.regionTree},
 		{"GET", "/api/v1/units", Access{Obj: "unit", Act: authz.Read, ClientsToo: true}, h.registry.listUnits},
@@ -78,6 +82,8 @@ func (h handlers) routes() []RouteSpec {
 		{"POST", "/api/v1/officers", Access{Obj: "officer", Act: authz.Write}, h.records.createOfficer},
 		{"PUT", "/api/v1/officers/:id", Access{Obj: "officer", Act: authz.Write}, h.records.updateOfficer},
 		{"GET", "/api/v1/officers/:id/profile", Access{Obj: "officer", Act: authz.Read}, h.records.officerProfile},
+		// 调动: the caller's reach must hold the old and the new unit (checked per record).
+		{"POST", "/api/v1/officers/:id/transfer", Access{Obj: "officer", Act: "transfer"}, h.records.transferOfficer},
 		{"POST", "/api/v1/officers/:id/exams", Access{Obj: "officer", Act: authz.Write}, h.records.addExam},
 		{"PUT", "/api/v1/officers/:id/photo", Access{Obj: "officer", Act: authz.Write}, h.records.putPhoto},
 		{"GET", "/api/v1/officers/:id/photo", Access{Obj: "officer", Act: authz.Read}, h.records.photo},

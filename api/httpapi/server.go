@@ -20,6 +20,7 @@ import (
 	"github.com/lecms/lecms/api/lifecycle"
 	"github.com/lecms/lecms/api/records"
 	"github.com/lecms/lecms/api/registry"
+	"github.com/lecms/lecms/api/settings"
 )
 
 // ClientGate meters and audits every call of an API client.
@@ -37,7 +38,8 @@ type Deps struct {
 	Lifecycle   *lifecycle.Service
 	Records     *records.Service
 	Audit       *audit.Trail
-	Issuance    *issuance.Service // production and chip writes
+	Issuance    *issuance.Service   // production and chip writes
+	Policies    *settings.Publisher // the published rules (GET /api/v1/policies)
 	Auth        Authenticator
 	Authz       *authz.Enforcer
 	Clients     ClientGate
@@ -118,6 +120,7 @@ func New(d Deps) *echo.Echo {
 		apps:     &applicationsHandler{svc: d.Lifecycle, registry: d.Registry},
 		records:  &recordsHandler{svc: d.Records},
 		issuance: &issuanceHandler{svc: d.Issuance},
+		policies: &policiesHandler{svc: d.Policies},
 	}
 	// Routes are added one by one, not through an e.Group("", …): a group
 	// with middleware registers its own catch-all, which shadowed the SPA at "/".

@@ -5,6 +5,7 @@ import (
 
 	"github.com/lecms/lecms/api/authz"
 	"github.com/lecms/lecms/api/domain"
+	"github.com/lecms/lecms/api/store"
 )
 
 // List returns applications in the caller's jurisdiction: unit roles see
@@ -58,8 +59,45 @@ func (s *Service) Timeline(ctx context.Context, p domain.Principal, officers Off
 		return nil, domain.Errorf(domain.CodeNotFound, "执法人员不存在")
 	}
 	steps, err := s.Apps.Timeline(ctx, officerID)
+	if err != nil {
+		return nil, err
+	}
+	if s.Transfers != nil {
+		moves, err := s.Transfers.Transfers(ctx, officerID)
+		if err != nil {
+			return nil, err
+		}
+		steps = mergeTransfers(steps, moves)
+	}
 	if steps == nil {
 		steps = []domain.Step{}
 	}
-	return steps, err
+	return steps, nil
+}
+
+// TransferHistory lists an officer's transfers (implemented by store.Officers).
+type TransferHistory interface {
+	Transfers(ctx context.Context, officerID int64) ([]store.Transfer, error)
+}
+
+// mergeTransfers inserts the transfers into the steps by time (both oldest
+// first); a transfer and the renewal it opened share the instant, and the
+// transfer comes first.
+func mergeTransfers(steps []domain.Step, moves []store.Transfer) []domain.Step {
+	if len(moves) == 0 {
+		return steps
+	}
+	out := make([]domain.Step, 0, len(steps)+len(moves))
+	i := 0
+	for _, m := range moves {
+		for i < len(steps) && steps[i].At.Before(m.At) {
+			out = append(out, steps[i])
+			i++
+		}
+		out = append(out, domain.Step{Kind: domain.AppKind(domain.TimelineTransfer), Step: "transfer", Decision: "transfer",
+			ActorName: m.ActorName, Comment: m.Reason, At: m.At,
+			Transfer: &domain.StepTransfer{FromUnitID: m.FromUnitID, FromUnitName: m.FromUnitName,
+				ToUnitID: m.ToUnitID, ToUnitName: m.ToUnitName}})
+	}
+	return append(out, steps[i:]...)
 }

@@ -39,8 +39,11 @@ type Deps struct {
 	Authz    *authz.Enforcer
 	Policies Policies
 	Audit    domain.Auditor
-	Now      func() time.Time
-	Loc      *time.Location // the province's civil time, for "today"
+	// Transfers adds the officer's moves between units to the timeline
+	// (nil: applications only).
+	Transfers TransferHistory
+	Now       func() time.Time
+	Loc       *time.Location // the province's civil time, for "today"
 }
 
 // Service implements the workflow.

@@ -95,8 +95,12 @@ type OfficerProfile struct {
 	Exams         []Exam       `json:"exams" validate:"required"`
 	Photo         *PhotoInfo   `json:"photo" validate:"required" extensions:"x-nullable"`
 	CanEdit       bool         `json:"can_edit" validate:"required"`
-	CreatedAt     time.Time    `json:"created_at" validate:"required"`
-	UpdatedAt     time.Time    `json:"updated_at" validate:"required"`
+	// OpenApplication is the application in progress, if any; while it
+	// locks them, LockedFields lists the printed fields that may not change.
+	OpenApplication *OpenApplication `json:"open_application" validate:"required" extensions:"x-nullable"`
+	LockedFields    []string         `json:"locked_fields" validate:"required" example:"code,name,unit_id,area,photo"`
+	CreatedAt       time.Time        `json:"created_at" validate:"required"`
+	UpdatedAt       time.Time        `json:"updated_at" validate:"required"`
 }
 
 // officerFields validates a form into v, naming every bad field, and
@@ -230,8 +234,21 @@ func (s *Service) UpdateOfficer(ctx context.Context, p domain.Principal, id int6
 		return OfficerProfile{}, err
 	}
 	f.UnitID = cur.UnitID
-	_, err = s.Officers.Update(ctx, id, in.Version, f)
 	detail := map[string]any{"code": f.Code, "version": in.Version, "changed": officerChanges(cur.OfficerFields, f)}
+	if changed := printedChanges(cur.OfficerFields, f); len(changed) > 0 {
+		open, oerr := s.openApplication(ctx, id)
+		switch {
+		case oerr != nil:
+			err = oerr
+		case open != nil && open.Locks:
+			err = lockedError(open, changed)
+			detail["application_id"] = open.ID
+		}
+		if err != nil {
+			return OfficerProfile{}, s.record(ctx, p, c, "officer.update", "officer", id, cur.RegionCode, err, detail)
+		}
+	}
+	_, err = s.Officers.Update(ctx, id, in.Version, f)
 	if err := s.record(ctx, p, c, "officer.update", "officer", id, cur.RegionCode, err, detail); err != nil {
 		return OfficerProfile{}, err
 	}
@@ -297,6 +314,13 @@ func (s *Service) profile(ctx context.Context, p domain.Principal, id int64, c i
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	for i, e := range exams {
 		out.Exams[i] = examOut(e)
+	}
+	if out.OpenApplication, err = s.openApplication(ctx, id); err != nil {
+		return OfficerProfile{}, err
+	}
+	out.LockedFields = []string{}
+	if out.OpenApplication != nil && out.OpenApplication.Locks {
+		out.LockedFields = PrintedFields()
 	}
 	if r.HasPhoto {
 		ph, found, err := s.Photos.Meta(ctx, id)

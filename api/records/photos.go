@@ -20,6 +20,12 @@ func (s *Service) PutPhoto(ctx context.Context, p domain.Principal, id int64, da
 	if err != nil {
 		return PhotoInfo{}, s.record(ctx, p, c, "officer.photo_update", "officer", id, "", err, nil)
 	}
+	if open, err := s.openApplication(ctx, id); err != nil || (open != nil && open.Locks) {
+		if err == nil {
+			err = lockedError(open, []string{"photo"})
+		}
+		return PhotoInfo{}, s.record(ctx, p, c, "officer.photo_update", "officer", id, r.RegionCode, err, map[string]any{"code": r.Code})
+	}
 	ph, err := s.processPhoto(ctx, data)
 	if err != nil {
 		return PhotoInfo{}, err

@@ -54,7 +54,9 @@ type Deps struct {
 	PII        Protector
 	Authz      Authorizer
 	Audit      domain.Auditor
-	Cancel     Canceller // nil: dissolving a unit only marks it dissolved
+	Cancel     Canceller        // nil: dissolving a unit only marks it dissolved
+	Apps       OpenApplications // nil: printed fields are never locked, transfers refused
+	Renew      Renewer          // nil: transfers refused
 	Now        func() time.Time
 	Loc        *time.Location // the province's civil time, for "today"
 	PhotoRules PhotoRules     // zero value: DefaultPhotoRules()

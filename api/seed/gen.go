@@ -307,8 +307,16 @@ func (g *officerGen) officer(u *unitInfo, code string, id domain.IDNumber) store
 			o.Exams = append(o.Exams, g.exam(issued.AddMonths(C*j).AddDays(-10-g.hist.IntN(50)), true))
 		}
 	}
+	// The next inspection is the (k+1)th: when it is an exam year (四年年审必须
+	// 考试), an officer already in the round has sat the exam since the last
+	// inspection, so the legal office's gate finds it (those not yet due sit
+	// it later).
+	if N := g.policy.ExamEveryNth; plan == planDueSoon && N > 0 && (k+1)%N == 0 {
+		o.Exams = append(o.Exams, g.exam(g.dateIn(last.AddDays(1), T.AddDays(-7)), true))
+	}
 	t := g.certType(u)
-	c := &store.NewCertificate{Type: t, Number: g.nextNumber(u.Region, t), IssuedOn: ptr(issued), LastInspectedOn: ptr(last)}
+	c := &store.NewCertificate{Type: t, Number: g.nextNumber(u.Region, t), IssuedOn: ptr(issued), LastInspectedOn: ptr(last),
+		Inspections: k}
 	switch plan {
 	case planActiveOK, planDueSoon, planOverdue, planSuspended:
 		c.State = domain.CertActive

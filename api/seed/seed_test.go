@@ -246,6 +246,61 @@ func TestDemo(t *testing.T) {
 		if years[today.Year()-2] < 500 || len(years) < 5 {
 			t.Errorf("last inspection years %v", years)
 		}
+		// certificates.inspections counts the inspections since issue: the
+		// certificate was issued k cycles before its last inspection.
+		irows, err := db.SQL().QueryContext(ctx, `SELECT issued_on, last_inspected_on, inspections FROM certificates
+			WHERE issued_on IS NOT NULL`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byK := map[int]int{}
+		for irows.Next() {
+			var issued, last domain.Date
+			var k int
+			if err := irows.Scan(&issued, &last, &k); err != nil {
+				t.Fatal(err)
+			}
+			if k < 0 || !last.AddMonths(-d.Policy.CycleMonths*k).Equal(issued) {
+				t.Fatalf("issued %s, last inspected %s, %d inspections", issued, last, k)
+			}
+			byK[k]++
+		}
+		irows.Close()
+		if byK[0] < 100 || byK[1] < 100 || byK[2] < 100 || byK[3] < 50 {
+			t.Errorf("inspections per certificate %v", byK)
+		}
+		// The legal office's inspection gate (an exam at every Nth
+		// inspection) passes for every officer in the round (due soon).
+		ids := []int64{}
+		drows, _ := db.SQL().QueryContext(ctx, "SELECT id FROM officers WHERE cert_state = 'active' AND next_due_on >= $1 AND next_due_on <= $2",
+			today, today.AddMonths(d.Policy.WarnMonths))
+		for drows.Next() {
+			var id int64
+			drows.Scan(&id)
+			ids = append(ids, id)
+		}
+		drows.Close()
+		examYears := 0
+		for _, ct := range []domain.CertType{domain.CertLawEnforcement, domain.CertSupervision} {
+			cands, err := store.NewApplications(db).Candidates(ctx, ids, ct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cands {
+				if c.Cert == nil || c.Cert.Type != ct {
+					continue
+				}
+				if (c.Inspections+1)%d.Policy.ExamEveryNth == 0 {
+					examYears++
+				}
+				if r := domain.CheckLegalApproval(domain.AppInspection, c, today, d.Policy); r != nil {
+					t.Fatalf("due-soon officer %s refused: %s", c.OfficerCode, r.Message)
+				}
+			}
+		}
+		if len(ids) < 100 || examYears < 30 {
+			t.Errorf("%d due-soon officers, %d of them in an exam year", len(ids), examYears)
+		}
 		if n := count(t, db, "SELECT COUNT(*) FROM exam_records WHERE passed = false"); n < 50 {
 			t.Errorf("%d failed exams", n)
 		}

@@ -134,6 +134,17 @@ type NewApplication struct {
 // A second open application for an officer violates ux_applications_open:
 // a concurrent duplicate becomes a conflict, not a second row.
 func (s *Applications) Create(ctx context.Context, apps []NewApplication, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := s.db.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		ids, err = createApplications(tx, apps, now)
+		return err
+	})
+	return ids, err
+}
+
+// createApplications is Create inside a caller's transaction.
+func createApplications(tx *gorm.DB, apps []NewApplication, now time.Time) ([]int64, error) {
 	rows := make([]applicationRow, len(apps))
 	for i, a := range apps {
 		payload := "{}"
@@ -150,21 +161,18 @@ func (s *Applications) Create(ctx context.Context, apps []NewApplication, now ti
 			CityCode: cityOf(a.RegionCode), ApplicantID: a.ApplicantID, ApplicantName: a.ApplicantName, Reason: a.Reason,
 			Payload: payload, RoundYear: a.RoundYear, RoundDueOn: a.RoundDueOn, Version: 1, SubmittedAt: &n, CreatedAt: now, UpdatedAt: now}
 	}
-	err := s.db.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
-			if isUniqueViolation(err) {
-				return domain.Errorf(domain.CodeConflict, "有人员已存在未办结的申请，请刷新后重试")
-			}
-			return err
+	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
+		if isUniqueViolation(err) {
+			return nil, domain.Errorf(domain.CodeConflict, "有人员已存在未办结的申请，请刷新后重试")
 		}
-		steps := make([]approvalStepRow, len(rows))
-		for i, r := range rows {
-			steps[i] = approvalStepRow{ApplicationID: r.ID, Step: "apply", Decision: "submit", ActorID: r.ApplicantID,
-				ActorName: r.ApplicantName, Comment: r.Reason, At: now}
-		}
-		return tx.CreateInBatches(&steps, 1000).Error
-	})
-	if err != nil {
+		return nil, err
+	}
+	steps := make([]approvalStepRow, len(rows))
+	for i, r := range rows {
+		steps[i] = approvalStepRow{ApplicationID: r.ID, Step: "apply", Decision: "submit", ActorID: r.ApplicantID,
+			ActorName: r.ApplicantName, Comment: r.Reason, At: now}
+	}
+	if err := tx.CreateInBatches(&steps, 1000).Error; err != nil {
 		return nil, err
 	}
 	ids := make([]int64, len(rows))
@@ -267,6 +275,10 @@ func (s *Applications) filtered(ctx context.Context, f domain.AppFilter) *gorm.D
 	if f.Name != "" {
 		lo, hi := prefixRange(f.Name)
 		q = q.Where("officers.name >= ? AND officers.name < ?", lo, hi)
+	}
+	if f.Year != 0 { // 年检年度: the officer's last inspection in that year
+		q = q.Where("officers.last_inspected_on >= ? AND officers.last_inspected_on < ?",
+			domain.NewDate(f.Year, 1, 1), domain.NewDate(f.Year+1, 1, 1))
 	}
 	return q
 }
@@ -559,4 +571,40 @@ func refreshOfficerCerts(tx *gorm.DB, officerIDs []int64, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// lockingStates are the states in which the application form, stamped
+// with the officer's printed fields, is on its way to a card or a chip:
+// submitted up to production. A returned application is being amended, so
+// it does not lock the record.
+func lockingStates() []string {
+	return []string{string(domain.AppSubmitted), string(domain.AppUnitApproved), string(domain.AppLegalApproved),
+		string(domain.AppInProduction)}
+}
+
+// OpenApplication is an officer's application in progress.
+type OpenApplication struct {
+	ID    int64
+	Kind  domain.AppKind
+	State domain.AppState
+	Locks bool // in a state that locks the printed fields
+}
+
+// OpenFor returns officer id's application in progress (there is at most
+// one, ux_applications_open), or nil.
+func (s *Applications) OpenFor(ctx context.Context, officerID int64) (*OpenApplication, error) {
+	var rows []applicationRow
+	if err := s.db.ctx(ctx).Select("id, kind, state").Where("officer_id = ? AND state IN ?", officerID, openStates()).
+		Order("id").Limit(1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	r := rows[0]
+	locks := false
+	for _, st := range lockingStates() {
+		locks = locks || r.State == st
+	}
+	return &OpenApplication{ID: r.ID, Kind: domain.AppKind(r.Kind), State: domain.AppState(r.State), Locks: locks}, nil
 }

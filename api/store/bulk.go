@@ -72,6 +72,7 @@ type NewCertificate struct {
 	CardSerial      string
 	VoidReason      string
 	BarredUntil     *domain.Date
+	Inspections     int // completed inspections (an exam is due at every Nth)
 }
 
 // NewExam is one exam result.
@@ -344,7 +345,7 @@ func (b *officerBatch) build() {
 				ID: id, OfficerID: r.ID, Type: string(c.Type), State: string(c.State), IssuedOn: c.IssuedOn,
 				LastInspectedOn: c.LastInspectedOn, NextDueOn: c.NextDueOn, ChipUID: c.ChipUID, CardSerial: c.CardSerial,
 				RegionCode: region, ProvCode: region[:2], CityCode: region[:4], VoidReason: c.VoidReason,
-				BarredUntil: c.BarredUntil, Version: 1, CreatedAt: b.now, UpdatedAt: b.now,
+				BarredUntil: c.BarredUntil, Inspections: c.Inspections, Version: 1, CreatedAt: b.now, UpdatedAt: b.now,
 			}
 			if c.Number != "" {
 				cr.Number = &c.Number
@@ -369,7 +370,7 @@ var (
 		"cert_id", "cert_type", "cert_no", "cert_state", "last_inspected_on", "next_due_on", "created_at", "updated_at"}
 	certCopyCols = []string{"id", "officer_id", "type", "number", "state", "issued_on", "last_inspected_on",
 		"next_due_on", "chip_uid", "card_serial", "region_code", "prov_code", "city_code", "void_reason",
-		"barred_until", "version", "created_at", "updated_at"}
+		"barred_until", "inspections", "version", "created_at", "updated_at"}
 	examCopyCols = []string{"id", "officer_id", "kind", "taken_on", "score", "passed", "created_at"}
 )
 
@@ -388,7 +389,7 @@ func (b *officerBatch) copyTo(ctx context.Context, tx pgx.Tx) error {
 		r := &b.certs[i]
 		return []any{r.ID, r.OfficerID, r.Type, pgPtr(r.Number), r.State, pgDate(r.IssuedOn), pgDate(r.LastInspectedOn),
 			pgDate(r.NextDueOn), r.ChipUID, r.CardSerial, r.RegionCode, r.ProvCode, r.CityCode, r.VoidReason,
-			pgDate(r.BarredUntil), r.Version, r.CreatedAt, r.UpdatedAt}, nil
+			pgDate(r.BarredUntil), r.Inspections, r.Version, r.CreatedAt, r.UpdatedAt}, nil
 	})); err != nil {
 		return fmt.Errorf("copy certificates: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 
 // SchemaVersion is the version this build migrates to. Bump it with every
 // schema change so operators can see what a database holds.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrationLockID serialises migrations when many replicas start at once.
 const migrationLockID = 0x4c45434d53 // "LECMS"

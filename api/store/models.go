@@ -245,5 +245,5 @@ func allModels() []any {
 
 // schemaModels is every table this build migrates.
 func schemaModels() []any {
-	return append(append(append(allModels(), identityModels()...), issuanceModels()...), recordsModels()...)
+	return append(append(append(allModels(), identityModels()...), issuanceModels()...), append(recordsModels(), transferModels()...)...)
 }

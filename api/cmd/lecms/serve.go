@@ -46,6 +46,7 @@ func runServe(ctx context.Context, _ []string, _ io.Writer, _ *slog.Logger) erro
 		Lifecycle:    svc.lifecycle,
 		Records:      svc.records,
 		Issuance:     svc.issuance,
+		Policies:     svc.policies,
 		Audit:        svc.audit,
 		Auth:         httpapi.TokenAuth{Verify: svc.identity.Authenticate},
 		Authz:        svc.authz,

@@ -30,6 +30,7 @@ type services struct {
 	signer    *token.Signer
 	audit     *audit.Trail
 	issuance  *issuance.Service // production and chip writes
+	policies  *settings.Publisher
 }
 
 func newServices(ctx context.Context, a *app) (*services, error) {
@@ -53,7 +54,7 @@ func newServices(ctx context.Context, a *app) (*services, error) {
 		return nil, err
 	}
 	apps := lifecycle.New(lifecycle.Deps{Apps: store.NewApplications(a.db), Officers: store.NewOfficers(a.db), Authz: az,
-		Policies: policy, Audit: trail, Now: time.Now, Loc: chinaTime})
+		Policies: policy, Audit: trail, Transfers: store.NewOfficers(a.db), Now: time.Now, Loc: chinaTime})
 	// issuance: card keys from LECMS_CARD_* (or files), else sealed in the database.
 	cardCfg, err := issuance.KeyConfigFromEnv(os.LookupEnv)
 	if err != nil {
@@ -69,7 +70,7 @@ func newServices(ctx context.Context, a *app) (*services, error) {
 	reg := registry.New(store.NewRegions(a.db), units, store.NewOfficers(a.db), a.pii, az, policy, time.Now, chinaTime)
 	recs := records.New(records.Deps{Units: units, Officers: store.NewOfficers(a.db), Photos: store.NewPhotos(a.db),
 		Exams: store.NewExams(a.db), Regions: store.NewRegions(a.db), Reader: reg, PII: a.pii, Authz: az, Audit: trail,
-		Cancel: apps, Now: time.Now, Loc: chinaTime})
+		Cancel: apps, Apps: store.NewApplications(a.db), Renew: apps, Now: time.Now, Loc: chinaTime})
 	return &services{
 		lifecycle: apps,
 		records:   recs,
@@ -78,6 +79,8 @@ func newServices(ctx context.Context, a *app) (*services, error) {
 		authz:     az,
 		signer:    signer,
 		registry:  reg,
+		policies: settings.NewPublisher(policy, settings.SecurityRules{Password: cfg.Password, MaxFailures: cfg.MaxFailures,
+			LockFor: cfg.LockFor, IdleTimeout: cfg.IdleTimeout}),
 		identity: identity.New(identity.Deps{
 			Users: store.NewUsers(a.db), Sessions: store.NewSessions(a.db), Rates: store.NewRateLimits(a.db),
 			Clients: store.NewClients(a.db), Units: units, Hasher: password.New(runtime.NumCPU()),

@@ -25,3 +25,7 @@ export type NewUnit = UnitsPath['post']['requestBody']['content']['application/j
 export type UnitEdit = UnitPath['put']['requestBody']['content']['application/json']
 export type UnitDetail = Json<UnitPath['get']['responses'][200]>
 export type DissolveBody = paths['/api/v1/units/{id}/dissolve']['post']['requestBody']['content']['application/json']
+
+type TransferPath = paths['/api/v1/officers/{id}/transfer']
+export type TransferBody = TransferPath['post']['requestBody']['content']['application/json']
+export type TransferResult = Json<TransferPath['post']['responses'][201]>

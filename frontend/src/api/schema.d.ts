@@ -32,6 +32,8 @@ export interface paths {
                     officer_id?: number;
                     /** @description officer name prefix */
                     name?: string;
+                    /** @description inspection year (年检年度): year of the officer's last inspection */
+                    year?: number;
                     /** @description page size */
                     limit?: number;
                     /** @description cursor from the previous page */
@@ -187,6 +189,8 @@ export interface paths {
                     officer_id?: number;
                     /** @description officer name prefix */
                     name?: string;
+                    /** @description inspection year (年检年度): year of the officer's last inspection */
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2213,7 +2217,7 @@ export interface paths {
         };
         /**
          * Edit an officer
-         * @description Replaces every editable field; send the version the form was loaded at. If someone saved in between, the edit is refused (409) and nothing changes. The unit does not change by an edit.
+         * @description Replaces every editable field; send the version the form was loaded at. If someone saved in between, the edit is refused (409) and nothing changes. The unit does not change by an edit (see the transfer). While an application is in progress from submission to production, the printed fields (code, name, area) may not change: 422 `rule_violated` with one error per changed field (rule `locked_by_application`); the profile's `locked_fields` names them.
          */
         put: {
             parameters: {
@@ -2279,6 +2283,15 @@ export interface paths {
                 };
                 /** @description Conflict */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2460,7 +2473,7 @@ export interface paths {
         };
         /**
          * Upload an officer's ID photo
-         * @description A JPEG or PNG, recognised by its content (never by file name or declared type), of at most 2 MB and 6000 px a side, at least 295×413 px, portrait (height/width 1.2–1.6; an EXIF orientation is honoured). Send it as multipart/form-data in field `photo` (or `file`), or as the raw request body (Content-Type image/jpeg or image/png). It is re-encoded as JPEG: no metadata (EXIF, GPS position) is kept. A refusal names its rule on field `photo`: format, corrupt, max_size, min_size, portrait; over 2 MB is 413.
+         * @description A JPEG or PNG, recognised by its content (never by file name or declared type), of at most 2 MB and 6000 px a side, at least 295×413 px, portrait (height/width 1.2–1.6; an EXIF orientation is honoured). Send it as multipart/form-data in field `photo` (or `file`), or as the raw request body (Content-Type image/jpeg or image/png). It is re-encoded as JPEG: no metadata (EXIF, GPS position) is kept. A refusal names its rule on field `photo`: format, corrupt, max_size, min_size, portrait; over 2 MB is 413. While an application is in progress from submission to production the photo (printed) may not change: 422 with rule `locked_by_application`.
          */
         put: {
             parameters: {
@@ -2531,6 +2544,15 @@ export interface paths {
                 };
                 /** @description Request Entity Too Large */
                 413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2791,6 +2813,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/officers/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer an officer to another unit (调动)
+         * @description For legal offices and administrators whose region holds both the officer's unit and the new one (else 403, or 404 when the officer is not visible). An ID number is on record once, so a person who moves keeps the record and it moves with them. Refused while an application is in progress (422, rule `open_application`), when a certificate is suspended or in production, or overdue for inspection (it can only be cancelled). The unit is printed on the card: every active certificate gets a renewal (换发) application opened for the new unit, waiting for its unit stamp (`renewal_application_ids`). Send the record's `version` (409 if someone changed it); `area` optionally replaces the printed 执法区域. Recorded in the officer's timeline and audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description officer id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description the new unit and the reason */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["records.TransferInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["records.TransferResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -2817,6 +2940,63 @@ export interface paths {
                         "application/json": {
                             [key: string]: unknown;
                         };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Configured rules (password policy, lockout, 注销原因)
+         * @description What every signed-in user may know of the rules in force, so clients never hard-code them: the password policy and lockout numbers, the idle timeout, the configured cancellation reasons (a cancellation must quote one), the revocation bar and the certificate types. Reachable while the password must be changed (the change page shows the policy). Not public: the login page does not show it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["settings.Published"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["httpapi.Problem"];
                     };
                 };
             };
@@ -4682,9 +4862,19 @@ export interface components {
             comment: string;
             /** @example approve */
             decision: string;
-            kind: components["schemas"]["domain.AppKind"];
+            /** @enum {string} */
+            kind: "new_card" | "replacement" | "renewal" | "inspection" | "cancellation" | "suspension" | "revocation" | "transfer";
             /** @example legal_approve */
             step: string;
+            transfer?: components["schemas"]["domain.StepTransfer"];
+        };
+        "domain.StepTransfer": {
+            from_unit_id: number;
+            /** @example 济南市历下区城市管理局 */
+            from_unit_name: string;
+            to_unit_id: number;
+            /** @example 济南市市场监督管理局 */
+            to_unit_name: string;
         };
         "domain.Unit": {
             /** @example A00001 */
@@ -4729,6 +4919,11 @@ export interface components {
             /** @enum {unknown} */
             state?: "submitted" | "unit_approved" | "legal_approved" | "in_production" | "completed" | "returned" | "withdrawn" | "stale";
             unit_id?: number;
+            /**
+             * @description 年检年度
+             * @example 2024
+             */
+            year?: number;
         };
         "httpapi.ApplicationPage": {
             items: components["schemas"]["domain.Application"][];
@@ -5339,6 +5534,16 @@ export interface components {
              * @example 2010-06-30
              */
             last_inspected_on: string | null;
+            /**
+             * @example [
+             *       "code",
+             *       "name",
+             *       "unit_id",
+             *       "area",
+             *       "photo"
+             *     ]
+             */
+            locked_fields: string[];
             /** @example 张三 */
             name: string;
             /**
@@ -5346,6 +5551,11 @@ export interface components {
              * @example 2012-06-30
              */
             next_due_on: string | null;
+            /**
+             * @description OpenApplication is the application in progress, if any; while it
+             *     locks them, LockedFields lists the printed fields that may not change.
+             */
+            open_application: components["schemas"]["records.OpenApplication"] | null;
             photo: components["schemas"]["records.PhotoInfo"] | null;
             post?: string;
             /** @example 370100 */
@@ -5430,6 +5640,17 @@ export interface components {
             /** @example 3 */
             version: number;
         };
+        "records.OpenApplication": {
+            /** @example 42 */
+            id: number;
+            /** @enum {unknown} */
+            kind: "new_card" | "replacement" | "renewal" | "inspection" | "cancellation" | "suspension" | "revocation";
+            locks_printed_fields: boolean;
+            /** @example 该人员的换发申请正在办理（待单位审核），申请表上已盖章的打印字段不能修改 */
+            reason: string;
+            /** @enum {unknown} */
+            state: "draft" | "submitted" | "unit_approved" | "legal_approved" | "in_production" | "returned";
+        };
         "records.PhotoInfo": {
             /** @example 413 */
             height: number;
@@ -5441,6 +5662,48 @@ export interface components {
             updated_at: string;
             /** @example 295 */
             width: number;
+        };
+        "records.TransferInput": {
+            /**
+             * @description new 执法区域 (printed); empty keeps the current one
+             * @example 济南市
+             */
+            area?: string;
+            /**
+             * @description 调动原因, e.g. the appointment order
+             * @example 工作调动（济人社字〔2026〕12号）
+             */
+            reason: string;
+            /**
+             * @description the new unit
+             * @example 17
+             */
+            unit_id: number;
+            /**
+             * @description the officer record's version the user saw
+             * @example 3
+             */
+            version: number;
+        };
+        "records.TransferResult": {
+            actor_name: string;
+            at: string;
+            from_unit_id: number;
+            /** @example 济南市历下区城市管理局 */
+            from_unit_name: string;
+            id: number;
+            officer_id: number;
+            reason: string;
+            /**
+             * @description RenewalIDs are the renewal (换发) applications opened for the new
+             *     unit, one per live certificate; empty when the officer holds none.
+             */
+            renewal_application_ids: number[];
+            /** @example 370100 */
+            to_region_code: string;
+            to_unit_id: number;
+            /** @example 济南市市场监督管理局 */
+            to_unit_name: string;
         };
         "records.UnitInput": {
             /** @example A00001 */
@@ -5458,6 +5721,55 @@ export interface components {
             phone?: string;
             /** @example 370100 */
             region_code: string;
+        };
+        "settings.CertTypeRule": {
+            /** @example 行政执法证 */
+            label: string;
+            /** @enum {unknown} */
+            type: "law_enforcement" | "supervision";
+        };
+        "settings.LockoutRules": {
+            /** @example 15 */
+            lock_minutes: number;
+            /** @example 5 */
+            max_failures: number;
+        };
+        "settings.PasswordRules": {
+            /**
+             * @description not one of the last N
+             * @example 5
+             */
+            history: number;
+            /**
+             * @description 0: never expires
+             * @example 90
+             */
+            max_age_days: number;
+            /**
+             * @description of upper, lower, digit, symbol
+             * @example 3
+             */
+            min_classes: number;
+            /** @example 8 */
+            min_length: number;
+        };
+        "settings.Published": {
+            /**
+             * @description 注销原因, in the configured order
+             * @example [
+             *       "调离执法岗位",
+             *       "辞职",
+             *       "退休"
+             *     ]
+             */
+            cancel_reasons: string[];
+            cert_types: components["schemas"]["settings.CertTypeRule"][];
+            /** @example 1800 */
+            idle_timeout_seconds: number;
+            lockout: components["schemas"]["settings.LockoutRules"];
+            password: components["schemas"]["settings.PasswordRules"];
+            /** @example 2 */
+            revocation_bar_years: number;
         };
     };
     responses: never;

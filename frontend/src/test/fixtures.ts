@@ -1,4 +1,5 @@
 // Sample API payloads shaped by the generated types.
+import type { Policies } from '@/api/policies'
 import type { Officer, Region, Unit } from '@/api/types'
 
 export const regionTree: Region[] = [
@@ -51,6 +52,22 @@ export function officer(over: Partial<Officer> = {}): Officer {
     last_inspected_on: '2024-06-30',
     next_due_on: '2026-06-30',
     due_state: 'ok',
+    ...over,
+  }
+}
+
+/** GET /api/v1/policies: a province's settings, deliberately not the defaults everywhere. */
+export function publishedPolicies(over: Partial<Policies> = {}): Policies {
+  return {
+    password: { min_length: 10, min_classes: 3, history: 5, max_age_days: 90 },
+    lockout: { max_failures: 5, lock_minutes: 30 },
+    idle_timeout_seconds: 1800,
+    cancel_reasons: ['调离执法岗位', '退休', '机构改革'],
+    revocation_bar_years: 3,
+    cert_types: [
+      { type: 'law_enforcement', label: '行政执法证' },
+      { type: 'supervision', label: '行政执法监督证' },
+    ],
     ...over,
   }
 }

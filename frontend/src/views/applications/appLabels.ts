@@ -1,5 +1,5 @@
 // Chinese labels for the certificate workflow: application kinds and states, timeline steps,
-// certificate types, the configured cancellation reasons and the refusal rules.
+// certificate types and the refusal rules. (The configured 注销原因 come from GET /api/v1/policies.)
 import type { AppKind, AppState, LossKind } from '@/api/workflow'
 import type { CertType } from '@/api/types'
 
@@ -12,6 +12,9 @@ export const appKinds = {
   suspension: '暂扣',
   revocation: '吊销',
 } as const satisfies Record<AppKind, string>
+
+/** Tags of timeline entries: the application kinds, and 调动 (a move to another unit). */
+export const timelineKinds = { ...appKinds, transfer: '调动' } as const satisfies Record<AppKind | 'transfer', string>
 
 /** Kinds a unit applies for (and its reviewers see in their queues). */
 export const UNIT_KINDS = ['new_card', 'replacement', 'renewal', 'inspection', 'cancellation'] as const satisfies readonly AppKind[]
@@ -67,6 +70,7 @@ const steps: Record<string, string> = {
   issue: '发证',
   chip_sync: '同步芯片',
   complete: '办结',
+  transfer: '调动',
 }
 
 const decisions: Record<string, string> = {
@@ -97,23 +101,6 @@ export const certTypeOptions = [
   { value: 'supervision', label: '行政执法监督证' },
 ] as const satisfies readonly { value: CertType; label: string }[]
 
-/**
- * 注销原因. The server's list is configurable (settings `lifecycle_policy.cancel_reasons`) but not
- * published by the API: this is its default (DOMAIN.md rule 9). A reason the server does not accept
- * comes back as a field error on `reason`, which the form shows.
- */
-export const CANCEL_REASONS = [
-  '调离执法岗位',
-  '辞职',
-  '退休',
-  '不再从事执法工作',
-  '受到刑事处罚',
-  '被开除',
-  '死亡',
-  '单位撤销',
-  '逾期未年检',
-] as const
-
 export const lossKinds = { lost: '遗失', damaged: '损坏' } as const satisfies Record<LossKind, string>
 
 /** Short names of the rules the server cites in refusals, for the 原因 tag. */
@@ -136,6 +123,9 @@ export const refusalRules: Record<string, string> = {
   jurisdiction: '无权限',
   exists: '不存在',
   changed: '已被他人处理',
+  cert_suspended: '证件暂扣中',
+  cert_pending: '证件制作中',
+  locked_by_application: '申请办理中',
 }
 
 export function ruleLabel(rule: string): string {

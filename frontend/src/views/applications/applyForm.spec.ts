@@ -54,8 +54,19 @@ describe('apply form', () => {
 
   it('renewal needs a reason; cancellation a reason from the list', () => {
     expect(applyFormProblems('renewal', emptyApplyForm())).toEqual({ reason: '请填写换发理由' })
-    expect(applyFormProblems('cancellation', { ...emptyApplyForm(), reason: '出国' })).toEqual({ reason: '请选择注销原因' })
-    expect(applyFormProblems('cancellation', { ...emptyApplyForm(), reason: '逾期未年检' })).toEqual({})
+    const configured = ['调离执法岗位', '退休', '机构改革']
+    const now = new Date()
+    expect(applyFormProblems('cancellation', { ...emptyApplyForm(), reason: '出国' }, now, configured)).toEqual({
+      reason: '请选择注销原因',
+    })
+    // The province's own list counts, not the domain brief's defaults.
+    expect(applyFormProblems('cancellation', { ...emptyApplyForm(), reason: '机构改革' }, now, configured)).toEqual({})
+    expect(applyFormProblems('cancellation', { ...emptyApplyForm(), reason: '逾期未年检' }, now, configured)).toEqual({
+      reason: '请选择注销原因',
+    })
+    // Before the list is known only an empty reason is refused here; the server checks the rest.
+    expect(applyFormProblems('cancellation', emptyApplyForm(), now)).toEqual({ reason: '请选择注销原因' })
+    expect(applyFormProblems('cancellation', { ...emptyApplyForm(), reason: '出国' }, now)).toEqual({})
     expect(applyFormProblems('new_card', emptyApplyForm())).toEqual({})
   })
 

@@ -3,7 +3,7 @@
 import type { CertState, CertType, Officer } from '@/api/types'
 import type { ApplyBody, LossKind, OfficerSelection } from '@/api/workflow'
 import { cleanFilters, type OfficerFilters } from '@/views/officers/officerFilters'
-import { CANCEL_REASONS, type UnitKind } from './appLabels'
+import type { UnitKind } from './appLabels'
 
 export interface ApplyPageInfo {
   kind: UnitKind
@@ -127,11 +127,22 @@ export function certTypeOf(rows: readonly Pick<Officer, 'cert_type'>[]): CertTyp
   return [...types][0]
 }
 
-/** Client-side checks of the form (the server checks again); field → message. */
-export function applyFormProblems(kind: UnitKind, f: ApplyForm, today = new Date()): Record<string, string> {
+/**
+ * Client-side checks of the form (the server checks again); field → message. `cancelReasons` is
+ * the configured list of 注销原因 (GET /api/v1/policies); before it is known any non-empty reason
+ * passes here and the server has the last word.
+ */
+export function applyFormProblems(
+  kind: UnitKind,
+  f: ApplyForm,
+  today = new Date(),
+  cancelReasons?: readonly string[],
+): Record<string, string> {
   const out: Record<string, string> = {}
   if (kind === 'renewal' && f.reason.trim() === '') out.reason = '请填写换发理由'
-  if (kind === 'cancellation' && !(CANCEL_REASONS as readonly string[]).includes(f.reason)) out.reason = '请选择注销原因'
+  if (kind === 'cancellation' && (f.reason === '' || (cancelReasons !== undefined && !cancelReasons.includes(f.reason)))) {
+    out.reason = '请选择注销原因'
+  }
   if (f.reason.length > 500) out.reason = '最多 500 字'
   if (kind === 'replacement') {
     if (!f.loss) out.loss = '请选择补卡原因：遗失或损坏'

@@ -11,8 +11,18 @@ export interface AppListFilters {
   /** Officer name prefix. */
   name?: string
   unit_id?: number
+  /** 年检年度: the year of the officer's last inspection. */
+  year?: number
   /** Only the units of the caller's own level (a legal office's approval queue). */
   same_level?: boolean
+}
+
+/** The 年检年度 range the server accepts. */
+export const MIN_YEAR = 1990
+export const MAX_YEAR = 2100
+
+export function validYear(y: unknown): y is number {
+  return typeof y === 'number' && Number.isInteger(y) && y >= MIN_YEAR && y <= MAX_YEAR
 }
 
 export const APP_PAGE_SIZES = [20, 50, 100] as const
@@ -26,6 +36,7 @@ export function cleanAppFilters(f: AppListFilters): AppListFilters {
   const name = f.name?.trim()
   if (name) out.name = name
   if (f.unit_id !== undefined && Number.isInteger(f.unit_id) && f.unit_id > 0) out.unit_id = f.unit_id
+  if (validYear(f.year)) out.year = f.year
   if (f.same_level) out.same_level = true
   return out
 }

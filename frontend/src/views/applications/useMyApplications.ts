@@ -11,6 +11,8 @@ export interface MyFilters {
   state?: Exclude<AppState, 'draft'>
   kind?: AppKind
   name?: string
+  /** 年检年度: the year of the officer's last inspection. */
+  year?: number
 }
 
 export const DEFAULT_MY_FILTERS: MyFilters = { state: 'returned' }

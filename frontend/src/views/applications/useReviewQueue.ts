@@ -11,6 +11,8 @@ export interface ReviewFilters {
   kind?: AppKind
   name?: string
   unit_id?: number
+  /** 年检年度 (seed: 过滤-年检年度), so a round is approved without touching other years. */
+  year?: number
 }
 
 /** The stage's queue filters with the reviewer's on top (the stage's state cannot be overridden). */

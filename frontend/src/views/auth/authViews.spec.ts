@@ -8,7 +8,7 @@ import { installAuthGuards, routes } from '@/router'
 import { useAuthStore } from '@/stores/auth'
 import { reviewerMe, sessionServer, type SessionServer } from '@/test/auth'
 import { json, mockFetch, problem, type FetchMock } from '@/test/fetchMock'
-import { regionTree, unit } from '@/test/fixtures'
+import { publishedPolicies, regionTree, unit } from '@/test/fixtures'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) {
@@ -42,6 +42,7 @@ describe('登录 and 修改密码 pages', () => {
     fetch = mockFetch({
       ...server.routes,
       '/api/v1/regions': () => json(regionTree),
+      '/api/v1/policies': () => json(publishedPolicies()),
       '/api/v1/units': () => json({ items: [unit] }),
       '/api/v1/officers': () => json({ items: [] }),
       '/api/v1/officers/count': () => json({ total: 0 }),
@@ -116,7 +117,11 @@ describe('登录 and 修改密码 pages', () => {
     await submitLogin('jinan_reviewer', 'Demo@2026')
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('change-password'), { timeout: 5000 })
     await settle()
-    expect(wrapper.find('[data-testid="password-policy"]').text()).toContain('不能与最近 5 次使用过的密码相同')
+    // The policy as the server publishes it (this province: 10 characters, 30-minute lockout).
+    const policy = wrapper.find('[data-testid="password-policy"]').text()
+    expect(policy).toContain('长度至少 10 位')
+    expect(policy).toContain('不能与最近 5 次使用过的密码相同')
+    expect(policy).toContain('连续 5 次输错密码，账户将锁定 30 分钟')
     expect(wrapper.text()).toContain('须修改密码后才能继续使用系统')
     expect(wrapper.find('.side-menu').exists()).toBe(false)
 

@@ -1,19 +1,24 @@
-// 修改密码: the password policy as the server enforces it (domain.DefaultPasswordPolicy) and the
+// 修改密码: the password policy in words (from the published rules) and the
 // mapping of its field errors (errors[].field = old_password | new_password) onto the form.
 import type { FormItemRule } from 'element-plus'
 import type { ApiProblem } from '@/api/problem'
+import type { LockoutRules, PasswordRules } from '@/api/policies'
 
 /**
- * The policy in words. The API does not publish its settings, so these follow the server's
- * defaults; the server's own messages are what the user sees when a password is refused.
+ * The policy in words, from the rules the server publishes (GET /api/v1/policies); the server's own
+ * messages are what the user sees when a password is refused.
  */
-export const PASSWORD_POLICY: readonly string[] = [
-  '长度至少 8 位',
-  '包含大写字母、小写字母、数字、符号中的至少 3 类',
-  '不能包含用户名',
-  '不能与最近 5 次使用过的密码相同',
-  '每 90 天须修改一次',
-]
+export function passwordPolicyLines(p: PasswordRules, lockout?: LockoutRules): string[] {
+  const lines = [`长度至少 ${p.min_length} 位`]
+  if (p.min_classes > 1) lines.push(`包含大写字母、小写字母、数字、符号中的至少 ${p.min_classes} 类`)
+  lines.push('不能包含用户名')
+  if (p.history > 0) lines.push(`不能与最近 ${p.history} 次使用过的密码相同`)
+  if (p.max_age_days > 0) lines.push(`每 ${p.max_age_days} 天须修改一次`)
+  if (lockout && lockout.max_failures > 0) {
+    lines.push(`连续 ${lockout.max_failures} 次输错密码，账户将锁定 ${lockout.lock_minutes} 分钟`)
+  }
+  return lines
+}
 
 export interface PasswordForm {
   old_password: string

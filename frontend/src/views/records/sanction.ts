@@ -7,7 +7,11 @@ export type SanctionKind = SanctionBody['kind']
 
 export const sanctionLabels = { suspension: '暂扣', revocation: '吊销' } as const satisfies Record<SanctionKind, string>
 
-export const REVOCATION_WARNING = '吊销后证件立即失效，且该人员 2 年内不得重新申请执法证件。此操作不能撤回。'
+/** The revocation warning with the configured bar (GET /api/v1/policies); unknown: no number. */
+export function revocationWarning(barYears?: number): string {
+  const bar = barYears && barYears > 0 ? `${barYears} 年内` : '在限制期内'
+  return `吊销后证件立即失效，且该人员${bar}不得重新申请执法证件。此操作不能撤回。`
+}
 export const SUSPENSION_NOTICE = '暂扣后证件立即停止使用，直至恢复或吊销。'
 
 /** Which sanctions a certificate in this state can take (the server decides in the end). */

@@ -43,6 +43,8 @@ function profile(over: Partial<OfficerProfile> = {}): OfficerProfile {
     exams: [],
     cert_state: 'none',
     due_state: 'none',
+    open_application: null,
+    locked_fields: [],
     ...over,
   } as OfficerProfile
 }
@@ -232,3 +234,37 @@ describe('useOfficerForm', () => {
     )
   })
 })
+
+describe('printed fields locked by an open application', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('exposes the locked fields and the reason from the profile', async () => {
+    const reason = '该人员的办卡申请正在办理（待单位审核），申请表上已盖章的打印字段（执法人员编码、姓名、所在单位、执法区域、照片）不能修改'
+    mockFetch({
+      '/api/v1/officers/7/profile': () =>
+        json(
+          profile({
+            open_application: { id: 9, kind: 'new_card', state: 'submitted', locks_printed_fields: true, reason },
+            locked_fields: ['code', 'name', 'unit_id', 'area', 'photo'],
+          }),
+        ),
+    })
+    const s = useOfficerForm()
+    await s.load(7)
+    expect(s.lockReason.value).toBe(reason)
+    expect(['code', 'name', 'area', 'photo'].every(s.isLocked)).toBe(true)
+    expect(s.isLocked('post')).toBe(false)
+  })
+
+  it('a returned application leaves the fields editable', async () => {
+    mockFetch({
+      '/api/v1/officers/7/profile': () =>
+        json(profile({ open_application: { id: 9, kind: 'new_card', state: 'returned', locks_printed_fields: false, reason: '…' } })),
+    })
+    const s = useOfficerForm()
+    await s.load(7)
+    expect(s.lockReason.value).toBeUndefined()
+    expect(s.isLocked('name')).toBe(false)
+  })
+})
+

@@ -183,6 +183,18 @@ export function useOfficerForm() {
 
   const exams = computed<Exam[]>(() => profile.value?.exams ?? [])
 
+  /**
+   * The printed fields (执法人员编码、姓名、所在单位、执法区域、照片) the server refuses to change while
+   * an application is on its way to the card; empty when none is, or for a new record.
+   */
+  const lockedFields = computed<ReadonlySet<string>>(() => new Set(profile.value?.locked_fields ?? []))
+  const isLocked = (field: string): boolean => lockedFields.value.has(field)
+  /** Why they are locked (the open application, its kind and state), as the server words it. */
+  const lockReason = computed<string | undefined>(() => {
+    const a = profile.value?.open_application
+    return a && a.locks_printed_fields ? a.reason : undefined
+  })
+
   /** Records an exam result (POST /officers/{id}/exams); the list shows it at once. */
   async function addExam(body: NewExam): Promise<Exam> {
     const id = officerId.value
@@ -212,6 +224,9 @@ export function useOfficerForm() {
     generalError,
     editing,
     exams,
+    lockedFields,
+    isLocked,
+    lockReason,
     reset,
     load,
     reload,
