@@ -55,8 +55,9 @@ ROOT=$PWD
 
 PAGE=${PAGE:-officers}
 case $PAGE in
-  officers) PAGE_TABLE=officers PAGE_PATH='/api/v1/officers?region=370100&limit=50' ;;
-  queue) PAGE_TABLE=applications PAGE_PATH='/api/v1/applications?same_level=true&state=unit_approved&region=370100&limit=50' ;;
+  officers) PAGE_TABLE=officers PAGE_PATH='/api/v1/officers?region=370100&limit=50' PGB_DEFINES=() ;;
+  queue) PAGE_TABLE=applications PAGE_PATH='/api/v1/applications?same_level=true&state=unit_approved&region=370100&limit=50'
+    PGB_DEFINES=(-D state=unit_approved) ;; # a string variable (\set only makes numbers)
   *) echo "PAGE must be officers or queue" >&2; exit 2 ;;
 esac
 N=${N:-1000000}
@@ -213,15 +214,21 @@ echo "pgbench script, cursor page ($OUT/cursor.pgb):"; sed 's/^/  /' "$OUT/curso
 say "EXPLAIN (ANALYZE, BUFFERS): $PAGE, city 370100 (济南), first page"
 psql_q -d "$BENCH_DB" -c "EXPLAIN (ANALYZE, BUFFERS) $FIRST_SQL"
 say "EXPLAIN: the same as a prepared statement with the city a parameter, generic plan (what pgx reuses)"
-if [ "$PAGE" = queue ]; then first_param=${PGB_FIRST//:region/\$1} param_value=370100; else first_param=${PGB_FIRST//:city/\$1} param_value=3701; fi
+if [ "$PAGE" = queue ]; then
+  first_param=${PGB_FIRST//:region/\$1} first_param=${first_param//:state/\$2}
+  prepare="page(text, text)" execute="page('370100', 'unit_approved')"
+else
+  first_param=${PGB_FIRST//:city/\$1} prepare="page(text)" execute="page('3701')"
+fi
 psql_q -d "$BENCH_DB" <<SQL
-PREPARE page(text) AS $first_param;
+PREPARE $prepare AS $first_param;
 SET plan_cache_mode = force_generic_plan;
-EXPLAIN (ANALYZE, BUFFERS) EXECUTE page('$param_value');
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE $execute;
 SQL
 if [ "$PAGE" = queue ]; then
   mid=$(((Y0 + Y1) / 2))
   cursor_sql=${PGB_CURSOR//:region/\'370100\'}
+  cursor_sql=${cursor_sql//:state/\'unit_approved\'}
   cursor_sql=${cursor_sql//:id/$mid}
   say "EXPLAIN (ANALYZE, BUFFERS): queue of 370100, page after application $mid"
 else
@@ -287,12 +294,12 @@ cpu_line() {
 }
 run_pgbench() { # mode round
   local mode=$1 key="pgbench/$1/r$2"
-  pgbench -n -M prepared -c "$PGB_CONNS" -j 2 -T "$WARMUP" -f "$OUT/$mode.pgb" "$BENCH_DB" >/dev/null 2>&1
+  pgbench -n -M prepared "${PGB_DEFINES[@]}" -c "$PGB_CONNS" -j 2 -T "$WARMUP" -f "$OUT/$mode.pgb" "$BENCH_DB" >/dev/null 2>&1
   rm -f "$OUT/pgb-$mode".*
   local b0 b1 t0 t1
   b0=$(busy_ticks) t0=$(now)
   sample_db "$mode-pgbench" pgbench
-  /usr/bin/time -f '%U %S' -o "$OUT/time" pgbench -n -M prepared -c "$PGB_CONNS" -j 2 -T "$DURATION" -f "$OUT/$mode.pgb" \
+  /usr/bin/time -f '%U %S' -o "$OUT/time" pgbench -n -M prepared "${PGB_DEFINES[@]}" -c "$PGB_CONNS" -j 2 -T "$DURATION" -f "$OUT/$mode.pgb" \
     -l --log-prefix="$OUT/pgb-$mode" "$BENCH_DB" >"$OUT/pgbench-$mode-r$2.out" 2>&1 || { cat "$OUT/pgbench-$mode-r$2.out"; exit 1; }
   wait "$SAMPLER" || true
   b1=$(busy_ticks) t1=$(now)

@@ -8,7 +8,8 @@
 //	go run ./scripts/bench/pagesql -region 370100 -limit 50 -pgbench   # pgbench script, city as :city
 //	go run ./scripts/bench/pagesql -region 370100 -limit 50 -pgbench -cursor
 //	go run ./scripts/bench/pagesql -page queue -region 370100 -limit 50 -pgbench [-cursor]
-//	    the queue: region as :region, the cursor (an application id) as :id
+//	    the queue: region as :region, the state as :state (pgbench -D state=unit_approved),
+//	    the cursor (an application id) as :id
 //
 // With -pgbench the subtree key becomes the pgbench variable :city (run
 // pgbench with -M prepared: it is then a bind parameter, as it is for the
@@ -131,8 +132,11 @@ func queuePage(ctx context.Context, db *store.DB, code domain.RegionCode, limit 
 	if err != nil || !pgbench {
 		return sql, err
 	}
+	// Every value the API binds becomes a pgbench variable (bound too with
+	// -M prepared): a literal state would let the planner pick another plan.
 	for _, r := range []struct{ literal, variable string }{
 		{"'" + string(code) + "'", ":region"},
+		{"'" + string(domain.AppUnitApproved) + "'", ":state"},
 		{strconv.Itoa(cursorSentinel), ":id"},
 	} {
 		if r.variable == ":id" && !cursor {
