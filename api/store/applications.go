@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"time"
@@ -191,7 +192,8 @@ func cityOf(r domain.RegionCode) string {
 	return r.Province() + "00"
 }
 
-// appWithNames is an application row joined with its officer and unit.
+// appWithNames is an application row joined with its officer, unit and
+// chip facts, as scanApplications reads it.
 type appWithNames struct {
 	Row            applicationRow `gorm:"embedded"`
 	OfficerCode    string
@@ -236,16 +238,43 @@ func (w appWithNames) domain() domain.Application {
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Chip: w.chip()}
 }
 
+// appListColumns are what an application row shows, in scanApplications'
+// order: named (not applications.*, which drags the payload and bookkeeping
+// along) and scanned with rows.Scan, as the officer list is
+// (docs/performance.md).
+const appListColumns = "applications.id, applications.kind, applications.state, applications.officer_id, " +
+	"applications.certificate_id, applications.cert_type, applications.unit_id, applications.region_code, " +
+	"applications.applicant_id, applications.applicant_name, applications.reason, applications.round_year, " +
+	"applications.round_due_on, applications.returned_comment, applications.version, applications.created_at, " +
+	"applications.updated_at, officers.code, officers.name, officers.id_number_masked, units.name, " +
+	"certificates.number, certificates.chip_uid, production_items.written_at, inspection_syncs.at, " +
+	"inspection_syncs.method, inspection_syncs.next_due_on, inspection_syncs.sticker_at"
+
+// scanApplications reads rows selected with appListColumns.
+func scanApplications(rows *sql.Rows, capacity int) ([]domain.Application, error) {
+	defer rows.Close()
+	out := make([]domain.Application, 0, capacity)
+	for rows.Next() {
+		var w appWithNames
+		r := &w.Row
+		if err := rows.Scan(&r.ID, &r.Kind, &r.State, &r.OfficerID, &r.CertificateID, &r.CertType, &r.UnitID,
+			&r.RegionCode, &r.ApplicantID, &r.ApplicantName, &r.Reason, &r.RoundYear, &r.RoundDueOn,
+			&r.ReturnedComment, &r.Version, &r.CreatedAt, &r.UpdatedAt, &w.OfficerCode, &w.OfficerName,
+			&w.IDNumberMasked, &w.UnitName, &w.CertNo, &w.ChipUID, &w.ItemWrittenAt, &w.SyncAt, &w.SyncMethod,
+			&w.SyncNextDueOn, &w.StickerAt); err != nil {
+			return nil, err
+		}
+		out = append(out, w.domain())
+	}
+	return out, rows.Err()
+}
+
 // joined adds the names and the chip facts (certificate chip, confirmed
 // card write, inspection sync) to applications; both chip tables are
 // keyed by application id.
 func (s *Applications) joined(db *gorm.DB) *gorm.DB {
 	return db.Table("applications").
-		Select("applications.*, officers.code AS officer_code, officers.name AS officer_name, " +
-			"officers.id_number_masked AS id_number_masked, units.name AS unit_name, certificates.number AS cert_no, " +
-			"certificates.chip_uid AS chip_uid, production_items.written_at AS item_written_at, inspection_syncs.at AS sync_at, " +
-			"inspection_syncs.method AS sync_method, inspection_syncs.next_due_on AS sync_next_due_on, " +
-			"inspection_syncs.sticker_at AS sticker_at").
+		Select(appListColumns).
 		Joins("JOIN officers ON officers.id = applications.officer_id").
 		Joins("JOIN units ON units.id = applications.unit_id").
 		Joins("LEFT JOIN certificates ON certificates.id = applications.certificate_id").
@@ -289,17 +318,18 @@ func (s *Applications) List(ctx context.Context, f domain.AppFilter) (domain.Pag
 	if err != nil {
 		return domain.Page[domain.Application]{}, err
 	}
-	var rows []appWithNames
-	if err := q.Find(&rows).Error; err != nil {
+	rows, err := q.Rows()
+	if err != nil {
 		return domain.Page[domain.Application]{}, err
 	}
-	page := domain.Page[domain.Application]{Items: make([]domain.Application, 0, len(rows))}
-	for i, r := range rows {
-		if i == f.Page.Limit {
-			page.NextCursor = idCursor{ID: rows[i-1].Row.ID}.encode()
-			break
-		}
-		page.Items = append(page.Items, r.domain())
+	items, err := scanApplications(rows, f.Page.Limit+1)
+	if err != nil {
+		return domain.Page[domain.Application]{}, err
+	}
+	page := domain.Page[domain.Application]{Items: items}
+	if len(items) > f.Page.Limit {
+		page.NextCursor = idCursor{ID: items[f.Page.Limit-1].ID}.encode()
+		page.Items = items[:f.Page.Limit]
 	}
 	return page, nil
 }
@@ -345,13 +375,15 @@ func (s *Applications) IDs(ctx context.Context, f domain.AppFilter, max int) ([]
 func (s *Applications) Get(ctx context.Context, ids []int64) ([]domain.Application, error) {
 	var out []domain.Application
 	for _, part := range chunk(ids, 5000) {
-		var rows []appWithNames
-		if err := s.joined(s.db.ctx(ctx)).Where("applications.id IN ?", part).Order("applications.id").Find(&rows).Error; err != nil {
+		rows, err := s.joined(s.db.ctx(ctx)).Where("applications.id IN ?", part).Order("applications.id").Rows()
+		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			out = append(out, r.domain())
+		got, err := scanApplications(rows, len(part))
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, got...)
 	}
 	return out, nil
 }
