@@ -22,6 +22,7 @@ type Candidate struct {
 	Inspections int   // completed inspections of the current certificate
 	Cert        *Certificate
 	OpenApp     bool // another application is in progress
+	Version     int  // the officer record's version these facts were read at
 }
 
 // barringSanction: sanctions of 记过 or above bar a certificate while in

@@ -58,7 +58,7 @@ type ApplicationPage struct {
 // apply creates applications for officers.
 //
 //	@Summary		Apply (申请办卡 / 申请补卡 / 换发 / 年检申请 / 证件注销)
-//	@Description	Creates one application per officer, all or none. Select officers by `officer_ids`, or by `filter` with the `expected_count` the user saw (refused with 409 if the selection changed). Inspections need `round` (年检年度 = year of the last inspection): officers not in the round, or overdue, are refused. A refusal (422) lists every offending officer in `errors` (field `officers/{id}`) with its rule.
+//	@Description	Creates one application per officer, all or none. Select officers by `officer_ids`, or by `filter` with the `expected_count` the user saw (refused with 409 if the selection changed). An officer whose record is edited or who is transferred while the request runs refuses the batch with 409 (rule `officer_changed`; retry after refreshing). Inspections need `round` (年检年度 = year of the last inspection): officers not in the round, or overdue, are refused. A refusal (422) lists every offending officer in `errors` (field `officers/{id}`) with its rule.
 //	@Tags			applications
 //	@Accept			json
 //	@Produce		json

@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lecms/lecms/api/domain"
+	"github.com/lecms/lecms/api/httpapi/apitest"
 	"github.com/lecms/lecms/api/records"
 	"github.com/lecms/lecms/api/store"
 	"github.com/lecms/lecms/api/store/storetest"
@@ -155,6 +157,58 @@ func TestTransferRefusals(t *testing.T) {
 		d := h.officer("A00001-d")
 		if p := problemOf(t, jinan.Do(http.MethodPost, transferPath(d.ID), body(d, h.units["A00003"]))); p.Status != 422 || rulesOf(p)["unit_id"] != "dissolved" {
 			t.Errorf("dissolved destination: %+v", p)
+		}
+	})
+}
+
+// A transfer and an application for the same certificate-less officer,
+// sent at once: whichever commits first, the other is refused, and no
+// application is left with the unit the officer left.
+func TestTransferAndApplicationAtOnceOneWins(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		jinan, _ := h.login("jinan")
+		op, _ := h.login("op")
+		a := h.officer("A00001-a")
+		body := map[string]any{"unit_id": h.units["A00003"], "reason": "调动", "version": h.version(a.ID)}
+		var transfer, apply *apitest.Response
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			transfer = jinan.Do(http.MethodPost, transferPath(a.ID), body)
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			apply = op.Do(http.MethodPost, "/api/v1/applications", map[string]any{"kind": "new_card", "officer_ids": []int64{a.ID}})
+		}()
+		close(start)
+		wg.Wait()
+		switch {
+		case transfer.Status == 201:
+			// The application lost: gated before the move (409), or
+			// after it, when the officer is outside the operator's unit.
+			p := problemOf(t, apply)
+			switch {
+			case p.Status == 409 && rulesOf(p)["officers/"+itoa(a.ID)] == "officer_changed" && strings.Contains(p.Detail, "已调动"):
+			case p.Status == 403 && rulesOf(p)["officers/"+itoa(a.ID)] == "jurisdiction":
+			default:
+				t.Fatalf("transfer won; application: %+v", p)
+			}
+		case apply.Status == 201:
+			if p := problemOf(t, transfer); p.Status != 422 || rulesOf(p)["officer"] != "open_application" {
+				t.Fatalf("application won; transfer: %+v", p)
+			}
+		default:
+			t.Fatalf("neither won: transfer %d %s, application %d %s", transfer.Status, transfer.Body, apply.Status, apply.Body)
+		}
+		var stray int
+		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM applications a JOIN officers o ON o.id = a.officer_id
+			WHERE a.unit_id <> o.unit_id`).Scan(&stray); err != nil || stray != 0 {
+			t.Fatalf("%d applications outside their officer's unit (%v)", stray, err)
 		}
 	})
 }

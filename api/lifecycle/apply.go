@@ -78,8 +78,12 @@ func (s *Service) Apply(ctx context.Context, p domain.Principal, req ApplyReques
 			refusals = append(refusals, *r)
 			continue
 		}
+		// OfficerVersion lets the store refuse the batch if the record
+		// changes (an edit of a printed field, a transfer) between these
+		// gates and the insert.
 		a := store.NewApplication{Kind: req.Kind, State: domain.AppSubmitted, OfficerID: id, CertType: req.CertType,
-			UnitID: c.UnitID, RegionCode: region, ApplicantID: p.UserID, ApplicantName: p.Username, Reason: strings.TrimSpace(req.Reason)}
+			UnitID: c.UnitID, RegionCode: region, ApplicantID: p.UserID, ApplicantName: p.Username, Reason: strings.TrimSpace(req.Reason),
+			OfficerVersion: c.Version}
 		if c.Cert != nil && req.Kind != domain.AppNewCard {
 			a.CertificateID = &c.Cert.ID
 		}

@@ -45,7 +45,7 @@ func (s *Service) StartCancellations(ctx context.Context, p domain.Principal, un
 			certID := c.Cert.ID
 			apps = append(apps, store.NewApplication{Kind: domain.AppCancellation, State: domain.AppUnitApproved, OfficerID: id,
 				CertificateID: &certID, CertType: t.Type, UnitID: c.UnitID, RegionCode: c.Region, ApplicantID: p.UserID,
-				ApplicantName: p.Username, Reason: reason})
+				ApplicantName: p.Username, Reason: reason, OfficerVersion: c.Version})
 		}
 	}
 	if len(apps) == 0 {

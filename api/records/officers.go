@@ -235,20 +235,12 @@ func (s *Service) UpdateOfficer(ctx context.Context, p domain.Principal, id int6
 	}
 	f.UnitID = cur.UnitID
 	detail := map[string]any{"code": f.Code, "version": in.Version, "changed": officerChanges(cur.OfficerFields, f)}
-	if changed := printedChanges(cur.OfficerFields, f); len(changed) > 0 {
-		open, oerr := s.openApplication(ctx, id)
-		switch {
-		case oerr != nil:
-			err = oerr
-		case open != nil && open.Locks:
-			err = lockedError(open, changed)
-			detail["application_id"] = open.ID
-		}
-		if err != nil {
-			return OfficerProfile{}, s.record(ctx, p, c, "officer.update", "officer", id, cur.RegionCode, err, detail)
-		}
-	}
-	_, err = s.Officers.Update(ctx, id, in.Version, f)
+	// The printed-field lock is checked by the store against the row it
+	// locks for the write, not against cur: checked here, an application
+	// submitted between the check and the write would be stamped with the
+	// values the write is about to replace.
+	guard := s.printedGuard(func(stored store.OfficerFields) []string { return printedChanges(stored, f) }, detail)
+	_, err = s.Officers.Update(ctx, id, in.Version, f, guard)
 	if err := s.record(ctx, p, c, "officer.update", "officer", id, cur.RegionCode, err, detail); err != nil {
 		return OfficerProfile{}, err
 	}

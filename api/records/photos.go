@@ -20,20 +20,26 @@ func (s *Service) PutPhoto(ctx context.Context, p domain.Principal, id int64, da
 	if err != nil {
 		return PhotoInfo{}, s.record(ctx, p, c, "officer.photo_update", "officer", id, "", err, nil)
 	}
+	// An early look spares decoding a photo that would be refused; the
+	// store checks again under the officer's row lock (printedGuard), which
+	// is what makes the lock hold against a concurrent submission.
 	if open, err := s.openApplication(ctx, id); err != nil || (open != nil && open.Locks) {
+		detail := map[string]any{"code": r.Code}
 		if err == nil {
 			err = lockedError(open, []string{"photo"})
+			detail["application_id"] = open.ID
 		}
-		return PhotoInfo{}, s.record(ctx, p, c, "officer.photo_update", "officer", id, r.RegionCode, err, map[string]any{"code": r.Code})
+		return PhotoInfo{}, s.record(ctx, p, c, "officer.photo_update", "officer", id, r.RegionCode, err, detail)
 	}
 	ph, err := s.processPhoto(ctx, data)
 	if err != nil {
 		return PhotoInfo{}, err
 	}
-	err = s.Photos.Put(ctx, store.Photo{OfficerID: id, JPEG: ph.JPEG, Thumbnail: ph.Thumbnail, SHA256: ph.SHA256,
-		Width: ph.Width, Height: ph.Height}, p.UserID)
 	detail := map[string]any{"code": r.Code, "sha256": ph.SHA256, "width": ph.Width, "height": ph.Height,
 		"uploaded_bytes": len(data), "stored_bytes": len(ph.JPEG)}
+	photoOnly := func(store.OfficerFields) []string { return []string{"photo"} }
+	err = s.Photos.Put(ctx, store.Photo{OfficerID: id, JPEG: ph.JPEG, Thumbnail: ph.Thumbnail, SHA256: ph.SHA256,
+		Width: ph.Width, Height: ph.Height}, p.UserID, s.printedGuard(photoOnly, detail))
 	if err := s.record(ctx, p, c, "officer.photo_update", "officer", id, r.RegionCode, err, detail); err != nil {
 		return PhotoInfo{}, err
 	}

@@ -55,13 +55,42 @@ func (s *Service) openApplication(ctx context.Context, id int64) (*OpenApplicati
 	if err != nil || a == nil {
 		return nil, err
 	}
+	return describeOpen(a), nil
+}
+
+// describeOpen explains an application in progress to the user.
+func describeOpen(a *store.OpenApplication) *OpenApplication {
 	out := &OpenApplication{ID: a.ID, Kind: a.Kind, State: a.State, Locks: a.Locks}
 	if a.Locks {
 		out.Reason = "该人员的" + a.Kind.Label() + "申请正在办理（" + a.State.Label() + "），申请表上已盖章的打印字段（执法人员编码、姓名、所在单位、执法区域、照片）不能修改；如须更正，请由审核人退回申请后修改"
 	} else {
 		out.Reason = "该人员的" + a.Kind.Label() + "申请" + a.State.Label() + "，修改后请重新提交"
 	}
-	return out, nil
+	return out
+}
+
+// printedGuard is the store-side check of the printed-field lock: it runs
+// inside the write's transaction with the officer row locked, the lock
+// application creation also takes, so an application submitted in the
+// same instant is either seen here (and the write refused) or created
+// after the write commits. changed names the printed fields the write
+// touches given the stored record; the refused application's id goes into
+// detail for the audit trail. nil when the lock is disabled (no Apps).
+func (s *Service) printedGuard(changed func(cur store.OfficerFields) []string, detail map[string]any) store.EditGuard {
+	if s.Apps == nil {
+		return nil
+	}
+	return func(cur store.OfficerFields, a *store.OpenApplication) error {
+		if a == nil || !a.Locks {
+			return nil
+		}
+		fields := changed(cur)
+		if len(fields) == 0 {
+			return nil
+		}
+		detail["application_id"] = a.ID
+		return lockedError(describeOpen(a), fields)
+	}
 }
 
 // lockedError refuses changes to printed fields while an application that

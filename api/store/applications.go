@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -49,7 +51,7 @@ func (s *Applications) Candidates(ctx context.Context, officerIDs []int64, certT
 		}
 		for _, o := range officers {
 			out[o.ID] = domain.Candidate{OfficerID: o.ID, OfficerCode: o.Code, Name: o.Name, UnitID: o.UnitID,
-				Region: domain.RegionCode(o.RegionCode), Area: o.Area,
+				Region: domain.RegionCode(o.RegionCode), Area: o.Area, Version: o.Version,
 				HasPhoto: o.HasPhoto, Staffing: domain.Staffing(o.Staffing), Review: o.ReviewResult, Sanction: o.SanctionLevel,
 				SanctionTil: o.SanctionUntil}
 		}
@@ -129,19 +131,88 @@ type NewApplication struct {
 	Payload       map[string]any
 	RoundYear     int
 	RoundDueOn    *domain.Date
+	// OfficerVersion is the officer record's version the eligibility gates
+	// ran on (domain.Candidate.Version); Create refuses the batch when the
+	// record has changed since. 0 skips that check (fixtures, and the
+	// transfer's renewals, which are opened under the transfer's own lock).
+	OfficerVersion int
 }
 
 // Create inserts applications and their first timeline step, all or none.
 // A second open application for an officer violates ux_applications_open:
 // a concurrent duplicate becomes a conflict, not a second row.
+//
+// The officers' rows are locked first (see lockApplicants), so creation is
+// serialised with the writes that must not interleave with it: an edit or
+// photo upload of printed fields (which re-checks for a locking
+// application under the same row lock) and a transfer (which re-checks for
+// an open application). Whichever commits first wins; the other is refused.
 func (s *Applications) Create(ctx context.Context, apps []NewApplication, now time.Time) ([]int64, error) {
 	var ids []int64
 	err := s.db.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lockApplicants(tx, apps); err != nil {
+			return err
+		}
 		var err error
 		ids, err = createApplications(tx, apps, now)
 		return err
 	})
 	return ids, err
+}
+
+// lockApplicants share-locks the officer rows of apps (PostgreSQL; on
+// SQLite the immediate transaction already excludes every other writer)
+// and checks each application still matches its officer: the same unit and
+// region (a transfer committed since the caller looked would otherwise
+// leave the application with the old unit) and, when given, the version
+// the gates saw (an edit committed since may have changed a printed field
+// or what the gates decided on). A share lock is enough: edits and
+// transfers take the row FOR UPDATE, so they wait for this transaction or
+// it waits for them, while concurrent batches for the same officers do not
+// queue behind each other (ux_applications_open settles those). Rows are
+// locked in id order so overlapping batches cannot deadlock.
+func (s *Applications) lockApplicants(tx *gorm.DB, apps []NewApplication) error {
+	byOfficer := make(map[int64][]NewApplication, len(apps))
+	for _, a := range apps {
+		byOfficer[a.OfficerID] = append(byOfficer[a.OfficerID], a)
+	}
+	ids := make([]int64, 0, len(byOfficer))
+	for id := range byOfficer {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, part := range chunk(ids, 5000) {
+		var rows []officerRow
+		if err := s.db.lockRows(tx, "SHARE").Select("id, code, name, unit_id, region_code, version").
+			Where("id IN ?", part).Order("id").Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) != len(part) {
+			return domain.Errorf(domain.CodeNotFound, "有执法人员档案已不存在，申请未提交，请刷新后重试")
+		}
+		for _, o := range rows {
+			for _, a := range byOfficer[o.ID] {
+				moved := o.UnitID != a.UnitID || o.RegionCode != string(a.RegionCode)
+				if moved || (a.OfficerVersion != 0 && o.Version != a.OfficerVersion) {
+					return officerChangedError(o.ID, o.Code, o.Name, moved)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// officerChangedError refuses a batch whose officer changed between the
+// eligibility check and the insert. The field is named like the apply
+// refusals' (officers/{id}) so clients point at the same row.
+func officerChangedError(id int64, code, name string, moved bool) error {
+	what := "档案已被修改"
+	if moved {
+		what = "已调动到其他单位"
+	}
+	msg := "执法人员 " + name + "（" + code + "）" + what + "，申请未提交，请刷新后重试"
+	return &domain.Error{Code: domain.CodeConflict, Message: msg,
+		Fields: []domain.FieldError{{Field: "officers/" + strconv.FormatInt(id, 10), Rule: "officer_changed", Message: msg}}}
 }
 
 // createApplications is Create inside a caller's transaction.
@@ -625,8 +696,14 @@ type OpenApplication struct {
 // OpenFor returns officer id's application in progress (there is at most
 // one, ux_applications_open), or nil.
 func (s *Applications) OpenFor(ctx context.Context, officerID int64) (*OpenApplication, error) {
+	return openFor(s.db.ctx(ctx), officerID)
+}
+
+// openFor is OpenFor on tx, for writers that check it under the officer's
+// row lock.
+func openFor(tx *gorm.DB, officerID int64) (*OpenApplication, error) {
 	var rows []applicationRow
-	if err := s.db.ctx(ctx).Select("id, kind, state").Where("officer_id = ? AND state IN ?", officerID, openStates()).
+	if err := tx.Select("id, kind, state").Where("officer_id = ? AND state IN ?", officerID, openStates()).
 		Order("id").Limit(1).Find(&rows).Error; err != nil {
 		return nil, err
 	}

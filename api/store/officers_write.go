@@ -68,16 +68,55 @@ func (s *Officers) Record(ctx context.Context, id int64) (OfficerRecord, error) 
 	}
 	r := w.Row
 	return OfficerRecord{
-		OfficerFields: OfficerFields{
-			Code: r.Code, Name: r.Name, IDNumberEnc: r.IDNumberEnc, IDNumberHash: r.IDNumberHash,
-			IDNumberMasked: r.IDNumberMasked, Sex: domain.Sex(r.Sex), BirthDate: r.BirthDate, UnitID: r.UnitID,
-			Area: r.Area, Category: r.Category, Education: r.Education, Post: r.Post,
-			Staffing: domain.Staffing(r.Staffing), TrainingHours: r.TrainingHours, ReviewResult: r.ReviewResult,
-			SanctionLevel: r.SanctionLevel, SanctionUntil: r.SanctionUntil,
-		},
-		ID: r.ID, RegionCode: domain.RegionCode(r.RegionCode), UnitName: w.UnitName, UnitDissolved: w.UnitDissolved,
+		OfficerFields: fieldsOf(r),
+		ID:            r.ID, RegionCode: domain.RegionCode(r.RegionCode), UnitName: w.UnitName, UnitDissolved: w.UnitDissolved,
 		HasPhoto: r.HasPhoto, Version: w.RecordVersion, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}, nil
+}
+
+// fieldsOf is the editable part of an officer row.
+func fieldsOf(r officerRow) OfficerFields {
+	return OfficerFields{
+		Code: r.Code, Name: r.Name, IDNumberEnc: r.IDNumberEnc, IDNumberHash: r.IDNumberHash,
+		IDNumberMasked: r.IDNumberMasked, Sex: domain.Sex(r.Sex), BirthDate: r.BirthDate, UnitID: r.UnitID,
+		Area: r.Area, Category: r.Category, Education: r.Education, Post: r.Post,
+		Staffing: domain.Staffing(r.Staffing), TrainingHours: r.TrainingHours, ReviewResult: r.ReviewResult,
+		SanctionLevel: r.SanctionLevel, SanctionUntil: r.SanctionUntil,
+	}
+}
+
+// EditGuard decides whether a write to an officer's record (an edit or a
+// photo) may go ahead, given the officer's stored fields and the
+// application in progress (nil when none). It runs inside the write's
+// transaction with the officer row locked FOR UPDATE, and
+// Applications.Create takes the same row lock, so no application can be
+// submitted between the check and the commit: the printed-field lock is
+// atomic with the write it guards. It returns a *domain.Error to refuse.
+type EditGuard func(cur OfficerFields, open *OpenApplication) error
+
+// lockOfficer locks officer id's row for a write of its record: FOR
+// UPDATE on PostgreSQL; on SQLite the immediate transaction already holds
+// the database's write lock.
+func lockOfficer(db *DB, tx *gorm.DB, id int64) (officerRow, error) {
+	var cur officerRow
+	err := db.lockRows(tx, "UPDATE").Where("id = ?", id).Take(&cur).Error
+	if isNotFound(err) {
+		return cur, domain.Errorf(domain.CodeNotFound, "执法人员不存在")
+	}
+	return cur, err
+}
+
+// check runs g (when not nil) on the locked row cur and the officer's
+// application in progress, read in the same transaction.
+func (g EditGuard) check(tx *gorm.DB, cur officerRow) error {
+	if g == nil {
+		return nil
+	}
+	open, err := openFor(tx, cur.ID)
+	if err != nil {
+		return err
+	}
+	return g(fieldsOf(cur), open)
 }
 
 // Create inserts an officer into its unit, taking the region columns from
@@ -125,31 +164,34 @@ func (s *Officers) Create(ctx context.Context, f OfficerFields) (int64, error) {
 // Update replaces the editable fields of officer id if its version is
 // still version, and returns the new version. A changed version is
 // CodeConflict (someone saved in between); the unit and the certificate
-// columns are not touched.
-func (s *Officers) Update(ctx context.Context, id int64, version int, f OfficerFields) (int, error) {
+// columns are not touched. guard, when not nil, runs after the version
+// check with the row locked and may refuse the edit (see EditGuard).
+func (s *Officers) Update(ctx context.Context, id int64, version int, f OfficerFields, guard EditGuard) (int, error) {
 	err := s.db.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		// A taken ID number or code fails on the unique indexes, after the
-		// version check has had its say; duplicateError names the holder.
-		res := tx.Table("officers").Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+		// The version is checked before the guard: once it matches, the
+		// locked row is the record the user edited, so the guard compares
+		// the edit against exactly what it replaces.
+		cur, err := lockOfficer(s.db, tx, id)
+		if err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return domain.Errorf(domain.CodeConflict,
+				"该执法人员档案已被他人修改（您编辑的是第 %d 版，当前为第 %d 版），请刷新后重新编辑", version, cur.Version)
+		}
+		if err := guard.check(tx, cur); err != nil {
+			return err
+		}
+		// A taken ID number or code fails on the unique indexes;
+		// duplicateError names the holder.
+		return tx.Table("officers").Where("id = ?", id).Updates(map[string]any{
 			"code": f.Code, "name": f.Name, "id_number_enc": f.IDNumberEnc, "id_number_hash": f.IDNumberHash,
 			"id_number_masked": f.IDNumberMasked, "sex": string(f.Sex), "birth_date": f.BirthDate,
 			"area": f.Area, "category": f.Category, "education": f.Education, "post": f.Post,
 			"staffing": string(f.Staffing), "training_hours": f.TrainingHours, "review_result": f.ReviewResult,
 			"sanction_level": f.SanctionLevel, "sanction_until": f.SanctionUntil,
 			"version": gorm.Expr("version + 1"), "updated_at": s.db.now(),
-		})
-		if res.Error != nil || res.RowsAffected == 1 {
-			return res.Error
-		}
-		var current []int
-		if err := tx.Table("officers").Where("id = ?", id).Pluck("version", &current).Error; err != nil {
-			return err
-		}
-		if len(current) == 0 {
-			return domain.Errorf(domain.CodeNotFound, "执法人员不存在")
-		}
-		return domain.Errorf(domain.CodeConflict,
-			"该执法人员档案已被他人修改（您编辑的是第 %d 版，当前为第 %d 版），请刷新后重新编辑", version, current[0])
+		}).Error
 	})
 	if isUniqueViolation(err) {
 		return 0, s.duplicateError(ctx, id, f, err)

@@ -51,7 +51,7 @@ func TestOfficerCreateRecordUpdate(t *testing.T) {
 
 		// Edit at the current version; the sanction is lifted.
 		f.Name, f.Sex, f.SanctionLevel, f.SanctionUntil = "改名", domain.SexFemale, "", nil
-		v, err := officers.Update(ctx, id, 1, f)
+		v, err := officers.Update(ctx, id, 1, f, nil)
 		if err != nil || v != 2 {
 			t.Fatalf("update: %d %v", v, err)
 		}
@@ -59,11 +59,11 @@ func TestOfficerCreateRecordUpdate(t *testing.T) {
 			t.Fatalf("after update: %+v", r)
 		}
 		// The same version again is stale.
-		_, err = officers.Update(ctx, id, 1, f)
+		_, err = officers.Update(ctx, id, 1, f, nil)
 		if domain.ErrorCode(err) != domain.CodeConflict || !strings.Contains(err.Error(), "第 2 版") {
 			t.Fatalf("stale version: %v", err)
 		}
-		if _, err := officers.Update(ctx, 987654, 1, f); domain.ErrorCode(err) != domain.CodeNotFound {
+		if _, err := officers.Update(ctx, 987654, 1, f, nil); domain.ErrorCode(err) != domain.CodeNotFound {
 			t.Fatalf("unknown officer: %v", err)
 		}
 		if _, err := officers.Record(ctx, 987654); domain.ErrorCode(err) != domain.CodeNotFound {
@@ -106,12 +106,12 @@ func TestOfficerDuplicatesNameTheExistingOfficer(t *testing.T) {
 			t.Fatal(err)
 		}
 		// An edit may not take another person's ID number either.
-		if _, err := officers.Update(ctx, id, 1, fields(p, qingdao, "Q001", bulkID)); domain.ErrorCode(err) != domain.CodeConflict ||
+		if _, err := officers.Update(ctx, id, 1, fields(p, qingdao, "Q001", bulkID), nil); domain.ErrorCode(err) != domain.CodeConflict ||
 			!strings.Contains(err.Error(), "BULK1") {
 			t.Fatalf("edit to a taken ID number: %v", err)
 		}
 		// Keeping one's own number and code is no conflict.
-		if _, err := officers.Update(ctx, id, 1, fields(p, qingdao, "Q001", other)); err != nil {
+		if _, err := officers.Update(ctx, id, 1, fields(p, qingdao, "Q001", other), nil); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, db, "officers"); n != 2 {
@@ -156,7 +156,7 @@ func TestConcurrentEditsAtOneVersionSaveOnce(t *testing.T) {
 			go func() {
 				f := fields(p, lixia, "C001", idn)
 				f.Name = fmt.Sprintf("编辑%d", i)
-				_, err := officers.Update(ctx, id, 1, f)
+				_, err := officers.Update(ctx, id, 1, f, nil)
 				errs <- err
 			}()
 		}

@@ -6,8 +6,6 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-
-	"github.com/lecms/lecms/api/domain"
 )
 
 // Photos stores officers' ID photos (one per officer) in the database, so
@@ -27,16 +25,22 @@ type Photo struct {
 }
 
 // Put stores or replaces officer id's photo and sets officers.has_photo,
-// in one transaction.
-func (s *Photos) Put(ctx context.Context, p Photo, by int64) error {
+// in one transaction. guard, when not nil, runs first with the officer row
+// locked and may refuse the upload (the photo is printed on the card; see
+// EditGuard).
+func (s *Photos) Put(ctx context.Context, p Photo, by int64, guard EditGuard) error {
 	now := s.db.now()
 	return s.db.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Table("officers").Where("id = ?", p.OfficerID).Updates(map[string]any{"has_photo": true, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
+		cur, err := lockOfficer(s.db, tx, p.OfficerID)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return domain.Errorf(domain.CodeNotFound, "执法人员不存在")
+		if err := guard.check(tx, cur); err != nil {
+			return err
+		}
+		if err := tx.Table("officers").Where("id = ?", p.OfficerID).
+			Updates(map[string]any{"has_photo": true, "updated_at": now}).Error; err != nil {
+			return err
 		}
 		return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "officer_id"}}, UpdateAll: true}).
 			Create(&officerPhotoRow{OfficerID: p.OfficerID, JPEG: p.JPEG, Thumbnail: p.Thumbnail, SHA256: p.SHA256,

@@ -27,13 +27,13 @@ func TestPhotosPutReplaceAndRead(t *testing.T) {
 			t.Fatalf("no photo yet: %v %v", found, err)
 		}
 		jpeg := bytes.Repeat([]byte{0xFF, 0xD8, 0, 1}, 1000) // bytes survive both databases as they are
-		if err := photos.Put(ctx, store.Photo{OfficerID: id, JPEG: jpeg, Thumbnail: []byte{1, 2, 3}, SHA256: "aa", Width: 295, Height: 413}, 7); err != nil {
+		if err := photos.Put(ctx, store.Photo{OfficerID: id, JPEG: jpeg, Thumbnail: []byte{1, 2, 3}, SHA256: "aa", Width: 295, Height: 413}, 7, nil); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := store.NewOfficers(db).Get(ctx, id, ""); !got.HasPhoto {
 			t.Fatal("has_photo not set")
 		}
-		if err := photos.Put(ctx, store.Photo{OfficerID: id, JPEG: jpeg[:8], Thumbnail: []byte{4}, SHA256: "bb", Width: 300, Height: 420}, 7); err != nil {
+		if err := photos.Put(ctx, store.Photo{OfficerID: id, JPEG: jpeg[:8], Thumbnail: []byte{4}, SHA256: "bb", Width: 300, Height: 420}, 7, nil); err != nil {
 			t.Fatal(err)
 		}
 		meta, found, err := photos.Meta(ctx, id)
@@ -48,7 +48,7 @@ func TestPhotosPutReplaceAndRead(t *testing.T) {
 		if n := count(t, db, "officer_photos"); n != 1 {
 			t.Fatalf("rows: %d", n)
 		}
-		if err := photos.Put(ctx, store.Photo{OfficerID: 987654, JPEG: jpeg, Thumbnail: jpeg, SHA256: "cc"}, 7); domain.ErrorCode(err) != domain.CodeNotFound {
+		if err := photos.Put(ctx, store.Photo{OfficerID: 987654, JPEG: jpeg, Thumbnail: jpeg, SHA256: "cc"}, 7, nil); domain.ErrorCode(err) != domain.CodeNotFound {
 			t.Fatalf("unknown officer: %v", err)
 		}
 	})

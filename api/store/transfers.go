@@ -67,10 +67,11 @@ type Transfer struct {
 // still plan.Version (else CodeConflict), the move is recorded and the
 // renewals are opened. The destination must exist and not be dissolved
 // (CodeRuleViolated); an application in progress for the officer refuses
-// the move (CodeRuleViolated). One opened concurrently after the check is
-// either seen by the renewal insert (ux_applications_open: CodeConflict)
-// or, for an officer without a certificate, stays with the old unit's
-// region until it is withdrawn (documented in docs/status.md).
+// the move (CodeRuleViolated). The check runs with the officer row locked
+// FOR UPDATE, and Applications.Create share-locks the same row and refuses
+// an application whose officer has moved (CodeConflict), so an application
+// submitted concurrently either commits first and refuses the move, or
+// waits and is refused itself; it never stays behind with the old unit.
 func (s *Officers) Transfer(ctx context.Context, plan TransferPlan, now time.Time) (Transfer, error) {
 	var out Transfer
 	err := s.db.ctx(ctx).Transaction(func(tx *gorm.DB) error {
@@ -84,11 +85,8 @@ func (s *Officers) Transfer(ctx context.Context, plan TransferPlan, now time.Tim
 		if to.Dissolved {
 			return domain.Errorf(domain.CodeRuleViolated, "单位 %s 已撤销，不能调入", to.Code)
 		}
-		var cur officerRow
-		if err := s.db.lockRows(tx, "UPDATE").Where("id = ?", plan.OfficerID).Take(&cur).Error; err != nil {
-			if isNotFound(err) {
-				return domain.Errorf(domain.CodeNotFound, "执法人员不存在")
-			}
+		cur, err := lockOfficer(s.db, tx, plan.OfficerID)
+		if err != nil {
 			return err
 		}
 		var from unitRow
