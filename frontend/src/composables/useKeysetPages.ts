@@ -23,6 +23,20 @@ export function cursorParam(cursor: string | undefined): { cursor?: string } {
   return cursor ? { cursor } : {}
 }
 
+/** Requests of which only the latest counts: starting one aborts the one before; the scope's end, the last. */
+function latestRequest() {
+  let ctl: AbortController | undefined
+  if (getCurrentScope()) onScopeDispose(() => ctl?.abort())
+  return {
+    start(): AbortController {
+      ctl?.abort()
+      ctl = new AbortController()
+      return ctl
+    },
+    isLatest: (c: AbortController) => c === ctl,
+  }
+}
+
 export interface KeysetPagesOptions<T, Size extends number> {
   pageSize: Size
   /** Called with the rows of every page that is shown (not of answers that came too late). */
@@ -41,32 +55,30 @@ export function useKeysetPages<T, Size extends number>(
   const loading = ref(false)
   /** Set when the current page failed to load. */
   const problem = shallowRef<ApiProblem | null>(null)
-  let ctl: AbortController | undefined
+  const latest = latestRequest()
 
   const page = computed(() => cursorStack.value.length + 1)
   const hasPrev = computed(() => cursorStack.value.length > 0)
   const hasNext = computed(() => nextCursor.value !== undefined)
 
   async function loadPage(stack: string[]): Promise<void> {
-    ctl?.abort()
-    const mine = new AbortController()
-    ctl = mine
+    const mine = latest.start()
     cursorStack.value = stack
     loading.value = true
     problem.value = null
     try {
       const data = await fetchPage(stack.at(-1), pageSize.value, mine.signal)
-      if (mine !== ctl) return
+      if (!latest.isLatest(mine)) return
       items.value = data.items
       nextCursor.value = data.next_cursor ? data.next_cursor : undefined
       opts.onPage?.(data.items)
     } catch (e) {
-      if (mine !== ctl || isAbort(e)) return
+      if (!latest.isLatest(mine) || isAbort(e)) return
       items.value = []
       nextCursor.value = undefined
       problem.value = asProblem(e)
     } finally {
-      if (mine === ctl) loading.value = false
+      if (latest.isLatest(mine)) loading.value = false
     }
   }
 
@@ -95,8 +107,6 @@ export function useKeysetPages<T, Size extends number>(
     pageSize.value = size
     return loadPage([])
   }
-
-  if (getCurrentScope()) onScopeDispose(() => ctl?.abort())
 
   return {
     pageSize,
@@ -127,28 +137,24 @@ export function useListCount(fetchCount: (signal: AbortSignal) => Promise<{ tota
   const total = ref<number | null>(null)
   const counting = ref(false)
   const countProblem = shallowRef<ApiProblem | null>(null)
-  let ctl: AbortController | undefined
+  const latest = latestRequest()
 
   async function loadCount(): Promise<void> {
-    ctl?.abort()
-    const mine = new AbortController()
-    ctl = mine
+    const mine = latest.start()
     total.value = null
     counting.value = true
     countProblem.value = null
     try {
       const data = await fetchCount(mine.signal)
-      if (mine !== ctl) return
+      if (!latest.isLatest(mine)) return
       total.value = data.total
     } catch (e) {
-      if (mine !== ctl || isAbort(e)) return
+      if (!latest.isLatest(mine) || isAbort(e)) return
       countProblem.value = asProblem(e)
     } finally {
-      if (mine === ctl) counting.value = false
+      if (latest.isLatest(mine)) counting.value = false
     }
   }
-
-  if (getCurrentScope()) onScopeDispose(() => ctl?.abort())
 
   return { total, counting, countProblem, loadCount }
 }
