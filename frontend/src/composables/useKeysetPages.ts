@@ -128,6 +128,18 @@ export function useKeysetPages<T, Size extends number>(
 
 export type KeysetPages<T, Size extends number> = ReturnType<typeof useKeysetPages<T, Size>>
 
+/** What a pager needs of a keyset list (useKeysetPages or a list built on it): see ListPager.vue. */
+export interface PagedList<Size extends number> {
+  page: { readonly value: number }
+  hasPrev: { readonly value: boolean }
+  hasNext: { readonly value: boolean }
+  loading: { readonly value: boolean }
+  pageSize: { readonly value: Size }
+  setPageSize: (size: Size) => unknown
+  prevPage: () => unknown
+  nextPage: () => unknown
+}
+
 /**
  * The total a list's filters match, loaded beside its pages: null while counting or when counting
  * failed (`countProblem`; the list request reports the same problem to the user, so the fetcher
