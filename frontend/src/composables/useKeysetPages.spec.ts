@@ -109,7 +109,7 @@ describe('useKeysetPages', () => {
       { pageSize: 2 },
     )
     await pages.firstPage()
-    fail = new ApiProblem({ type: 'about:blank', title: 'Bad', status: 400, detail: '参数错误' })
+    fail = new ApiProblem({ type: 'about:blank', title: 'Bad', status: 400, detail: '参数错误', code: 'invalid_parameter' })
     await pages.nextPage()
     expect(pages.items.value).toEqual([])
     expect(pages.hasNext.value).toBe(false)

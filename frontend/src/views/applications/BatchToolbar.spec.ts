@@ -9,7 +9,7 @@ type Row = { id: number }
 
 function toolbar(props: { total: number | null; counting?: boolean; totalLabel?: string; unit?: string }) {
   const selection = useSelection<Row>()
-  const wrapper = mount(BatchToolbar<Row>, {
+  const wrapper = mount(BatchToolbar, {
     props: { selection, counting: false, totalTestid: 'the-total', ...props },
     slots: { default: '<button data-testid="action">办理</button>', extra: '<i data-testid="legend" />' },
   })
