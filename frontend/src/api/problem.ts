@@ -107,6 +107,11 @@ export function networkProblem(cause: unknown): ApiProblem {
   return p
 }
 
+/** Any thrown value as a problem: an ApiProblem as it is, anything else as a network problem. */
+export function asProblem(e: unknown): ApiProblem {
+  return e instanceof ApiProblem ? e : networkProblem(e)
+}
+
 export function isAbort(err: unknown): boolean {
   return err instanceof DOMException
     ? err.name === 'AbortError'

@@ -1,8 +1,8 @@
-// A keyset-paged list of applications (审核队列, 我的申请) with its total: the same shape as the
-// officer list (cursor stack, latest answer wins, count loaded beside the page).
-import { computed, getCurrentScope, onScopeDispose, ref, shallowRef } from 'vue'
+// A keyset-paged list of applications (审核队列, 我的申请) with its total: the same paging as the
+// officer list (useKeysetPages: cursor stack, latest answer wins; useListCount beside it).
+import { ref } from 'vue'
 import { api, call } from '@/api/client'
-import { ApiProblem, isAbort, networkProblem } from '@/api/problem'
+import { cursorParam, useKeysetPages, useListCount } from '@/composables/useKeysetPages'
 import type { AppKind, AppSelection, AppState, Application, ApplicationQuery } from '@/api/workflow'
 
 export interface AppListFilters {
@@ -51,103 +51,33 @@ export function toAppSelection(f: AppListFilters, expectedCount: number): AppSel
   return { ...cleanAppFilters(f), expected_count: expectedCount }
 }
 
-function asProblem(e: unknown): ApiProblem {
-  return e instanceof ApiProblem ? e : networkProblem(e)
-}
-
 export function useApplicationList(init: { filters?: AppListFilters; pageSize?: AppPageSize } = {}) {
   const filters = ref<AppListFilters>(cleanAppFilters(init.filters ?? {}))
-  const pageSize = ref<AppPageSize>(init.pageSize ?? 50)
-  const cursorStack = ref<string[]>([])
-  const items = shallowRef<Application[]>([])
-  const nextCursor = ref<string | undefined>()
-  const loading = ref(false)
-  const problem = shallowRef<ApiProblem | null>(null)
-  const total = ref<number | null>(null)
-  const counting = ref(false)
-
-  let listCtl: AbortController | undefined
-  let countCtl: AbortController | undefined
-
-  const page = computed(() => cursorStack.value.length + 1)
-  const hasPrev = computed(() => cursorStack.value.length > 0)
-  const hasNext = computed(() => nextCursor.value !== undefined)
-
-  async function loadPage(stack: string[]): Promise<void> {
-    listCtl?.abort()
-    const ctl = new AbortController()
-    listCtl = ctl
-    cursorStack.value = stack
-    loading.value = true
-    problem.value = null
-    const cursor = stack.at(-1)
-    try {
-      const data = await call(
+  const pages = useKeysetPages<Application, AppPageSize>(
+    (cursor, limit, signal) =>
+      call(
         api.GET('/api/v1/applications', {
-          params: {
-            query: { ...toAppQuery(filters.value), limit: pageSize.value, ...(cursor !== undefined ? { cursor } : {}) },
-          },
-          signal: ctl.signal,
+          params: { query: { ...toAppQuery(filters.value), limit, ...cursorParam(cursor) } },
+          signal,
         }),
-      )
-      if (ctl !== listCtl) return
-      items.value = data.items
-      nextCursor.value = data.next_cursor ? data.next_cursor : undefined
-    } catch (e) {
-      if (ctl !== listCtl || isAbort(e)) return
-      items.value = []
-      nextCursor.value = undefined
-      problem.value = asProblem(e)
-    } finally {
-      if (ctl === listCtl) loading.value = false
-    }
-  }
-
-  async function loadCount(): Promise<void> {
-    countCtl?.abort()
-    const ctl = new AbortController()
-    countCtl = ctl
-    total.value = null
-    counting.value = true
-    try {
-      const data = await call(
-        api.GET('/api/v1/applications/count', { params: { query: toAppQuery(filters.value) }, signal: ctl.signal }),
-        { silent: true },
-      )
-      if (ctl !== countCtl) return
-      total.value = data.total
-    } catch (e) {
-      if (ctl !== countCtl || isAbort(e)) return
-    } finally {
-      if (ctl === countCtl) counting.value = false
-    }
-  }
+      ),
+    { pageSize: init.pageSize ?? 50 },
+  )
+  const count = useListCount((signal) =>
+    call(api.GET('/api/v1/applications/count', { params: { query: toAppQuery(filters.value) }, signal }), {
+      silent: true,
+    }),
+  )
 
   /** Applies new filters: page 1, list and count reloaded. */
   function search(next: AppListFilters): Promise<void> {
     filters.value = cleanAppFilters(next)
-    return Promise.all([loadPage([]), loadCount()]).then(() => undefined)
+    return Promise.all([pages.firstPage(), count.loadCount()]).then(() => undefined)
   }
 
   /** Reloads the current page and the count (after a batch or a conflict). */
   function reload(): Promise<void> {
-    return Promise.all([loadPage(cursorStack.value), loadCount()]).then(() => undefined)
-  }
-
-  function nextPage(): Promise<void> {
-    const c = nextCursor.value
-    if (c === undefined || loading.value) return Promise.resolve()
-    return loadPage([...cursorStack.value, c])
-  }
-
-  function prevPage(): Promise<void> {
-    if (cursorStack.value.length === 0 || loading.value) return Promise.resolve()
-    return loadPage(cursorStack.value.slice(0, -1))
-  }
-
-  function setPageSize(size: AppPageSize): Promise<void> {
-    pageSize.value = size
-    return loadPage([])
+    return Promise.all([pages.reload(), count.loadCount()]).then(() => undefined)
   }
 
   /** Every application the filters match, page by page, up to `max` (for printing 全选). */
@@ -157,7 +87,7 @@ export function useApplicationList(init: { filters?: AppListFilters; pageSize?: 
     do {
       const data = await call(
         api.GET('/api/v1/applications', {
-          params: { query: { ...toAppQuery(filters.value), limit: 200, ...(cursor ? { cursor } : {}) } },
+          params: { query: { ...toAppQuery(filters.value), limit: 200, ...cursorParam(cursor) } },
         }),
       )
       out.push(...data.items)
@@ -166,32 +96,8 @@ export function useApplicationList(init: { filters?: AppListFilters; pageSize?: 
     return out.slice(0, max)
   }
 
-  if (getCurrentScope()) {
-    onScopeDispose(() => {
-      listCtl?.abort()
-      countCtl?.abort()
-    })
-  }
-
-  return {
-    filters,
-    pageSize,
-    cursorStack,
-    items,
-    loading,
-    problem,
-    total,
-    counting,
-    page,
-    hasPrev,
-    hasNext,
-    search,
-    reload,
-    nextPage,
-    prevPage,
-    setPageSize,
-    fetchAll,
-  }
+  // The pages' own reload is replaced by the one that recounts too.
+  return { filters, ...pages, ...count, search, reload, fetchAll }
 }
 
 export type ApplicationList = ReturnType<typeof useApplicationList>

@@ -56,12 +56,7 @@ export function useApplyPage(info: ApplyPageInfo, init: { filters?: ApplyFilters
   }
 
   /** 全选: everything the applied filters match, by the count shown. */
-  function selectAll(): boolean {
-    const total = list.total.value
-    if (total === null || total === 0) return false
-    selection.selectAll(total)
-    return true
-  }
+  const selectAll = () => selection.selectAll(list.total.value)
 
   function pick(): OfficerPick {
     return selection.byFilter.value

@@ -36,12 +36,8 @@ export function useMyApplications(init: MyFilters = DEFAULT_MY_FILTERS) {
     return list.search(f)
   }
 
-  function selectAll(): boolean {
-    const total = list.total.value
-    if (total === null || total === 0) return false
-    selection.selectAll(total)
-    return true
-  }
+  /** 全选: everything the applied filters match, by the count shown. */
+  const selectAll = () => selection.selectAll(list.total.value)
 
   const canResubmit = computed(() =>
     allIn(RESUBMITTABLE, selection.selectedRows.value, selection.byFilter.value, list.filters.value),

@@ -33,12 +33,7 @@ export function useReviewQueue(stage: ReviewStage) {
   }
 
   /** 全选: everything in the queue under the current filters, by the count shown. */
-  function selectAll(): boolean {
-    const total = list.total.value
-    if (total === null || total === 0) return false
-    selection.selectAll(total)
-    return true
-  }
+  const selectAll = () => selection.selectAll(list.total.value)
 
   const approve = () => decisions.decide(info.approve)
   const reject = (comment: string) => decisions.decide('reject', comment)

@@ -38,4 +38,15 @@ describe('useSelection', () => {
     s.setRows([r(7), r(8)])
     expect(s.ids.value).toEqual([7, 8])
   })
+
+  it('全选 needs a count to go by: none yet (null) or nothing matched (0) leaves the selection alone', () => {
+    const s = useSelection<ReturnType<typeof r>>()
+    s.toggle(r(1))
+    expect(s.selectAll(null)).toBe(false)
+    expect(s.selectAll(0)).toBe(false)
+    expect(s.byFilter.value).toBe(false)
+    expect(s.ids.value).toEqual([1])
+    expect(s.selectAll(3)).toBe(true)
+    expect(s.count.value).toBe(3)
+  })
 })

@@ -53,11 +53,16 @@ export function useSelection<T extends { id: number }>() {
     rows.value = next
   }
 
-  /** 全选: everything the applied filter matches, `total` being the count on screen. */
-  function selectAll(total: number): void {
+  /**
+   * 全选: everything the applied filter matches, `total` being the count on screen. Without a count
+   * (still counting, failed) or with nothing to select it does nothing and returns false.
+   */
+  function selectAll(total: number | null): boolean {
+    if (total === null || total === 0) return false
     mode.value = 'filter'
     expected.value = total
     rows.value = new Map()
+    return true
   }
 
   /** Back to nothing selected, rows mode. */
