@@ -6,8 +6,8 @@
 // Each role signs in once for the whole file (the server allows 20 logins per IP per minute) in a
 // browser context of its own; suitable officers are found through the API as the operator.
 import { resolve } from 'node:path'
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from '@playwright/test'
-import { apiGet, bearer, login, logBrowserErrors, screenshotDir } from './helpers'
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { apiGet, bearer, screenshotDir, signedInSessions, tableRowOf, tableRows } from './helpers'
 
 // Serial; and each test signs three roles in and walks a whole flow, which
 // takes longer than the suite's default 60 s on a loaded 2-core CI machine.
@@ -46,40 +46,11 @@ interface Problem {
   errors?: { field: string; rule: string; message: string }[]
 }
 
-interface Session {
-  context: BrowserContext
-  page: Page
-  token: string
-}
+const { as, clear } = signedInSessions()
+test.afterAll(clear)
 
-const sessions = new Map<string, Session>()
-
-/** The signed-in page of a user (one login per user for the whole file). */
-async function as(browser: Browser, testInfo: TestInfo, username: string): Promise<Session> {
-  let s = sessions.get(username)
-  if (!s) {
-    const use = testInfo.project.use
-    const context = await browser.newContext({
-      baseURL: use.baseURL,
-      locale: use.locale,
-      timezoneId: use.timezoneId,
-      viewport: use.viewport,
-    })
-    const page = await context.newPage()
-    logBrowserErrors(page)
-    const token = await login(page, username)
-    s = { context, page, token }
-    sessions.set(username, s)
-  }
-  return s
-}
-
-// The contexts are left to the worker's browser to close: closing them here, after the last test,
-// races Playwright's per-test trace recording (retain-on-failure) and fails on its discarded files.
-test.afterAll(() => sessions.clear())
-
-const rows = (page: Page) => page.locator('.el-table__body tr.el-table__row')
-const rowOf = (page: Page, text: string) => rows(page).filter({ hasText: text })
+const rows = tableRows
+const rowOf = tableRowOf
 
 /** The el-select of the filter form item labelled `label`. */
 function filterSelect(page: Page, label: string): Locator {

@@ -5,7 +5,7 @@
 // reuse the admin's API token (adminToken) instead of signing in again.
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expect, type APIRequestContext, type Page } from '@playwright/test'
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from '@playwright/test'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const screenshotDir = resolve(here, '..', process.env.LECMS_E2E_OUTPUT ?? 'test-results')
@@ -99,3 +99,47 @@ export function logBrowserErrors(page: Page): void {
     console.log(`[browser] ${msg.text()}`)
   })
 }
+
+/** A signed-in browser page of one user, with the access token of that login. */
+export interface Session {
+  context: BrowserContext
+  page: Page
+  token: string
+}
+
+/**
+ * One login per user for a whole spec file: `as(browser, testInfo, username)` signs the user in
+ * once in a context of its own and returns the same page afterwards. Call `clear` from the file's
+ * `test.afterAll`. The contexts are left to the worker's browser to close: closing them after the
+ * last test races Playwright's per-test trace recording (retain-on-failure) and fails on its
+ * discarded files.
+ */
+export function signedInSessions(): {
+  as: (browser: Browser, testInfo: TestInfo, username: string) => Promise<Session>
+  clear: () => void
+} {
+  const sessions = new Map<string, Session>()
+  async function as(browser: Browser, testInfo: TestInfo, username: string): Promise<Session> {
+    let s = sessions.get(username)
+    if (!s) {
+      const use = testInfo.project.use
+      const context = await browser.newContext({
+        baseURL: use.baseURL,
+        locale: use.locale,
+        timezoneId: use.timezoneId,
+        viewport: use.viewport,
+      })
+      const page = await context.newPage()
+      logBrowserErrors(page)
+      const token = await login(page, username)
+      s = { context, page, token }
+      sessions.set(username, s)
+    }
+    return s
+  }
+  return { as, clear: () => sessions.clear() }
+}
+
+/** The body rows of the page's Element Plus table, and the one showing `text`. */
+export const tableRows = (page: Page): Locator => page.locator('.el-table__body tr.el-table__row')
+export const tableRowOf = (page: Page, text: string): Locator => tableRows(page).filter({ hasText: text })

@@ -7,8 +7,8 @@
 // Each role signs in once for the whole file (the server allows 20 logins per IP per minute);
 // suitable officers are found through the API.
 import { resolve } from 'node:path'
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from '@playwright/test'
-import { apiGet, bearer, login, logBrowserErrors, screenshotDir } from './helpers'
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { apiGet, bearer, screenshotDir, signedInSessions, tableRowOf, type Session } from './helpers'
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 })
 // A step that cannot happen fails in 20 s instead of using up the whole test's time.
@@ -40,37 +40,10 @@ interface Application {
   officer_id: number
 }
 
-interface Session {
-  context: BrowserContext
-  page: Page
-  token: string
-}
+const { as, clear } = signedInSessions()
+test.afterAll(clear)
 
-const sessions = new Map<string, Session>()
-
-async function as(browser: Browser, testInfo: TestInfo, username: string): Promise<Session> {
-  let s = sessions.get(username)
-  if (!s) {
-    const use = testInfo.project.use
-    const context = await browser.newContext({
-      baseURL: use.baseURL,
-      locale: use.locale,
-      timezoneId: use.timezoneId,
-      viewport: use.viewport,
-    })
-    const page = await context.newPage()
-    logBrowserErrors(page)
-    const token = await login(page, username)
-    s = { context, page, token }
-    sessions.set(username, s)
-  }
-  return s
-}
-
-test.afterAll(() => sessions.clear())
-
-const rows = (page: Page) => page.locator('.el-table__body tr.el-table__row')
-const rowOf = (page: Page, text: string) => rows(page).filter({ hasText: text })
+const rowOf = tableRowOf
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(screenshotDir, name), animations: 'disabled' })
