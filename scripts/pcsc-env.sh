@@ -76,6 +76,14 @@ start() {
 		ready && { echo "pcscd already running (pid $pid)"; return 0; }
 		die "pcscd (pid $pid) is running but not ready; stop it first"
 	fi
+	# vpcd's ports lie in the ephemeral range: keep the kernel from giving
+	# them to outgoing connections, or vpcd's bind can fail ("Address already
+	# in use"). Best effort (per network namespace, needs root).
+	local reserved=/proc/sys/net/ipv4/ip_local_reserved_ports
+	if [[ -w $reserved ]] && ! grep -q '35963-35964' "$reserved"; then
+		local have; have=$(cat "$reserved")
+		echo "${have:+$have,}35963-35964" >"$reserved" 2>/dev/null || true
+	fi
 	# A killed pcscd leaves its pid file and socket behind, and they block
 	# the next start.
 	rm -f "$RUN_DIR/pcscd.pid" "$COMM" "$RUN_DIR/pcscd.pub" "$PID_FILE"

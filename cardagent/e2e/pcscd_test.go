@@ -52,7 +52,38 @@ func startPCSCD(bin, workDir string) (*pcscd, error) {
 	if err := os.WriteFile(filepath.Join(p.confDir, "vpcd"), []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
-	return p, p.start()
+	reserveVPCDPorts()
+	// vpcd's ports lie in the ephemeral range: an outgoing connection of
+	// another test may hold one for a moment ("Address already in use").
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = p.start(); err == nil || !strings.Contains(err.Error(), "Address already in use") {
+			return p, err
+		}
+		_ = p.stop()
+		time.Sleep(2 * time.Second)
+	}
+	return p, err
+}
+
+// reserveVPCDPorts keeps the kernel from handing vpcd's ports to outgoing
+// connections (net.ipv4.ip_local_reserved_ports, per network namespace).
+// Best effort: without the right to write it, the retry above remains.
+func reserveVPCDPorts() {
+	const path = "/proc/sys/net/ipv4/ip_local_reserved_ports"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	have := strings.TrimSpace(string(b))
+	want := fmt.Sprintf("%d-%d", vpcdPort0, vpcdPort1)
+	if strings.Contains(have, want) {
+		return
+	}
+	if have != "" {
+		want = have + "," + want
+	}
+	_ = os.WriteFile(path, []byte(want), 0o644)
 }
 
 func (p *pcscd) start() error {
