@@ -37,7 +37,7 @@ func (q OfficerQuery) datedOnly() bool {
 	return !q.DueFrom.IsZero() || !q.DueTo.IsZero() || q.Year != 0
 }
 
-// officerListColumns are the columns a list row shows, in listRow's scan
+// officerListColumns are the columns a list row shows, in scanOfficers'
 // order. Naming them (instead of officers.*) keeps the sealed ID number, its
 // blind index and bookkeeping columns out of every page.
 const officerListColumns = "officers.id, officers.code, officers.name, officers.id_number_masked, officers.sex, " +
