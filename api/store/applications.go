@@ -711,9 +711,6 @@ func openFor(tx *gorm.DB, officerID int64) (*OpenApplication, error) {
 		return nil, nil
 	}
 	r := rows[0]
-	locks := false
-	for _, st := range lockingStates() {
-		locks = locks || r.State == st
-	}
-	return &OpenApplication{ID: r.ID, Kind: domain.AppKind(r.Kind), State: domain.AppState(r.State), Locks: locks}, nil
+	return &OpenApplication{ID: r.ID, Kind: domain.AppKind(r.Kind), State: domain.AppState(r.State),
+		Locks: slices.Contains(lockingStates(), r.State)}, nil
 }

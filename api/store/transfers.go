@@ -31,6 +31,13 @@ func (transferRow) TableName() string { return "officer_transfers" }
 
 func transferModels() []any { return []any{&transferRow{}} }
 
+// transfer is the recorded move (without the renewals it opened).
+func (r transferRow) transfer() Transfer {
+	return Transfer{ID: r.ID, OfficerID: r.OfficerID, FromUnitID: r.FromUnitID, FromUnitName: r.FromUnitName,
+		FromRegion: domain.RegionCode(r.FromRegion), ToUnitID: r.ToUnitID, ToUnitName: r.ToUnitName,
+		ToRegion: domain.RegionCode(r.ToRegion), ActorName: r.ActorName, Reason: r.Reason, At: r.At}
+}
+
 // TransferPlan is a move of officer OfficerID (seen at Version) to unit
 // ToUnitID, with the applications it opens (renewals of the certificates
 // whose printed unit changes). Area, when not empty, replaces the
@@ -100,12 +107,11 @@ func (s *Officers) Transfer(ctx context.Context, plan TransferPlan, now time.Tim
 		if cur.UnitID == to.ID {
 			return domain.Invalid(domain.FieldError{Field: "unit_id", Rule: "same_unit", Message: "调入单位与现所在单位相同"})
 		}
-		var open int64
-		if err := tx.Model(&applicationRow{}).Where("officer_id = ? AND state IN ?", plan.OfficerID, openStates()).
-			Count(&open).Error; err != nil {
+		open, err := openFor(tx, plan.OfficerID)
+		if err != nil {
 			return err
 		}
-		if open > 0 {
+		if open != nil {
 			return openApplicationError()
 		}
 		upd := map[string]any{"unit_id": to.ID, "region_code": to.RegionCode, "prov_code": to.ProvCode,
@@ -122,9 +128,7 @@ func (s *Officers) Transfer(ctx context.Context, plan TransferPlan, now time.Tim
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}
-		out = Transfer{ID: r.ID, OfficerID: r.OfficerID, FromUnitID: r.FromUnitID, FromUnitName: r.FromUnitName,
-			FromRegion: domain.RegionCode(r.FromRegion), ToUnitID: r.ToUnitID, ToUnitName: r.ToUnitName,
-			ToRegion: domain.RegionCode(r.ToRegion), ActorName: r.ActorName, Reason: r.Reason, At: r.At}
+		out = r.transfer()
 		if len(plan.Renewals) > 0 {
 			ids, err := createApplications(tx, plan.Renewals, now)
 			if err != nil {
@@ -153,9 +157,7 @@ func (s *Officers) Transfers(ctx context.Context, officerID int64) ([]Transfer, 
 	}
 	out := make([]Transfer, len(rows))
 	for i, r := range rows {
-		out[i] = Transfer{ID: r.ID, OfficerID: r.OfficerID, FromUnitID: r.FromUnitID, FromUnitName: r.FromUnitName,
-			FromRegion: domain.RegionCode(r.FromRegion), ToUnitID: r.ToUnitID, ToUnitName: r.ToUnitName,
-			ToRegion: domain.RegionCode(r.ToRegion), ActorName: r.ActorName, Reason: r.Reason, At: r.At}
+		out[i] = r.transfer()
 	}
 	return out, nil
 }
